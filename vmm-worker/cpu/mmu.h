@@ -1,0 +1,110 @@
+/*
+ * mmu.h - guest virtual memory: Sv39/Sv48 page walker, PMP, soft TLB and
+ * the load/store/fetch entry points used by the interpreter.
+ */
+#ifndef VMM_CPU_MMU_H
+#define VMM_CPU_MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpu;
+
+enum mmu_access {
+	MMU_READ,
+	MMU_WRITE,
+	MMU_EXEC,
+};
+
+#define MMU_TLB_SIZE 256
+#define MMU_PAGE_SHIFT 12
+#define MMU_PAGE_SIZE (1ull << MMU_PAGE_SHIFT)
+#define MMU_PAGE_MASK (~(MMU_PAGE_SIZE - 1))
+/* An empty TLB slot: no page-aligned address has its low bits set. */
+#define MMU_TLB_INVALID UINT64_MAX
+
+/* Page-table entry bits (Sv39/Sv48). */
+#define PTE_V (1ull << 0)
+#define PTE_R (1ull << 1)
+#define PTE_W (1ull << 2)
+#define PTE_X (1ull << 3)
+#define PTE_U (1ull << 4)
+#define PTE_G (1ull << 5)
+#define PTE_A (1ull << 6)
+#define PTE_D (1ull << 7)
+#define PTE_PPN_SHIFT 10
+#define PTE_PPN_MASK ((1ull << 44) - 1)
+/* Bits 63:54: N and PBMT (Svnapot, Svpbmt) are not implemented, so reserved. */
+#define PTE_RESERVED (~0ull << 54)
+
+/*
+ * One soft-TLB slot: a RAM page whose whole 4 KiB PMP grants for the access
+ * type, in the translation context (privilege, satp, MPRV/MPP/SUM/MXR) in
+ * force when it was filled; any change of that context flushes the TLB.
+ */
+struct mmu_tlb_entry {
+	uint64_t vpage;     /* page-aligned guest vaddr, or MMU_TLB_INVALID */
+	uintptr_t addend;   /* host pointer = guest vaddr + addend */
+};
+
+struct mmu_state {
+	struct mmu_tlb_entry tlb[3][MMU_TLB_SIZE]; /* indexed by mmu_access */
+};
+
+/*
+ * TLB fast path: the host pointer for a naturally aligned access of `size`
+ * bytes at vaddr, or NULL on a miss (then use mmu_load/mmu_store/...).
+ */
+static inline void *mmu_tlb_lookup(struct mmu_state *mmu, enum mmu_access access,
+				   uint64_t vaddr, unsigned size)
+{
+	const struct mmu_tlb_entry *e =
+		&mmu->tlb[access][(vaddr >> MMU_PAGE_SHIFT) & (MMU_TLB_SIZE - 1)];
+
+	/* Misaligned addresses keep a low bit set and so never match. */
+	if (__builtin_expect(e->vpage != (vaddr & (MMU_PAGE_MASK | (size - 1))), 0))
+		return 0;
+	return (void *)(uintptr_t)(vaddr + e->addend);
+}
+
+/*
+ * Translate a guest virtual address for one access (of one byte), walking
+ * the page tables as needed (A/D updates included) and checking PMP. Loads
+ * and stores use the MPRV/MPP privilege in M-mode, fetches never do.
+ * Returns 0 with *paddr set, or the exception cause to raise (nothing is
+ * raised on the hart).
+ */
+int mmu_translate(struct cpu *cpu, uint64_t vaddr, enum mmu_access access,
+		  uint64_t *paddr);
+
+/*
+ * Guest loads and stores of 1, 2, 4 or 8 bytes, little-endian; a load
+ * returns the value zero-extended. Misaligned accesses are emulated; one
+ * that spans two pages translates both before touching memory. On a fault
+ * the exception is raised on the hart (cpu->trapped set) and false is
+ * returned; tval is vaddr, or the start of the second page when only the
+ * second part faults.
+ */
+bool mmu_load(struct cpu *cpu, uint64_t vaddr, unsigned size, uint64_t *val);
+bool mmu_store(struct cpu *cpu, uint64_t vaddr, unsigned size, uint64_t val);
+
+/*
+ * Fetch the instruction at vaddr: 16 bits if compressed, else 32 (which may
+ * span two pages). Raises the fetch exception and returns false on a fault
+ * (tval = vaddr + 2 when only the second parcel faults).
+ */
+bool mmu_fetch(struct cpu *cpu, uint64_t vaddr, uint32_t *insn);
+
+/*
+ * For AMOs and LR/SC: translate for writing (or reading for LR), require
+ * natural alignment, and return a host pointer into guest RAM plus the
+ * physical address. Raises the exception and returns NULL on a fault
+ * (misaligned → store/AMO address misaligned; not RAM → access fault).
+ */
+void *mmu_atomic_ptr(struct cpu *cpu, uint64_t vaddr, unsigned size,
+		     bool is_load, uint64_t *paddr);
+
+/* Drop cached translations (satp write, sfence.vma, privilege change). */
+void mmu_flush(struct cpu *cpu);
+
+#endif

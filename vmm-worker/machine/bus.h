@@ -1,0 +1,70 @@
+/*
+ * bus.h - the guest physical address space: RAM plus MMIO devices.
+ *
+ * Devices register an ops table for a physical range; everything the CPU
+ * does not find in RAM goes through bus_read()/bus_write().
+ */
+#ifndef VMM_MACHINE_BUS_H
+#define VMM_MACHINE_BUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct machine;
+
+/*
+ * A device's MMIO callbacks. `offset` is relative to the registered base;
+ * size is 1, 2, 4 or 8. read/write return 0, or -EFAULT for an access the
+ * device rejects (the CPU raises an access fault).
+ */
+struct mmio_ops {
+	const char *name;
+	int (*read)(void *opaque, uint64_t offset, unsigned size, uint64_t *val);
+	int (*write)(void *opaque, uint64_t offset, unsigned size, uint64_t val);
+	void (*reset)(void *opaque);
+	void (*fini)(void *opaque);
+};
+
+#define BUS_MAX_REGIONS 32
+
+struct bus_region {
+	uint64_t base, size;
+	const struct mmio_ops *ops;
+	void *opaque;
+};
+
+struct bus {
+	uint8_t *ram; /* host mapping of guest RAM */
+	uint64_t ram_base, ram_size;
+	/* A guest-physical range whose stores must reach bus_write (HTIF tohost). */
+	uint64_t watch_base, watch_size;
+	struct bus_region regions[BUS_MAX_REGIONS];
+	unsigned region_count;
+};
+
+/* Register a device range. Returns 0, -ENOSPC or -EEXIST (overlap). */
+int bus_register(struct bus *bus, uint64_t base, uint64_t size, const struct mmio_ops *ops,
+		 void *opaque);
+
+/*
+ * Host pointer for [paddr, paddr + len) if it lies wholly in RAM and (for
+ * writes) does not touch the watched range; NULL otherwise, in which case
+ * the access must go through bus_read/bus_write.
+ */
+static inline uint8_t *bus_ram_ptr(const struct bus *bus, uint64_t paddr, uint64_t len, bool write)
+{
+	uint64_t off = paddr - bus->ram_base;
+
+	if (paddr < bus->ram_base || off >= bus->ram_size || len > bus->ram_size - off)
+		return 0;
+	if (write && bus->watch_size && paddr < bus->watch_base + bus->watch_size &&
+	    paddr + len > bus->watch_base)
+		return 0;
+	return bus->ram + off;
+}
+
+/* Physical access of 1, 2, 4 or 8 bytes. Returns 0 or -EFAULT. */
+int bus_read(struct machine *m, uint64_t paddr, unsigned size, uint64_t *val);
+int bus_write(struct machine *m, uint64_t paddr, unsigned size, uint64_t val);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * machine.h - the `virt` board: memory map, harts, devices, and how a run
+ * ends.
+ */
+#ifndef VMM_MACHINE_MACHINE_H
+#define VMM_MACHINE_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pthread.h>
+
+#include "bus.h"
+
+#include "dev/clint.h"
+#include "dev/uart16550.h"
+
+struct cpu;
+
+/* The QEMU `virt` memory map, which the guest images expect. */
+#define VIRT_TEST_BASE 0x100000ull
+#define VIRT_TEST_SIZE 0x1000ull
+#define VIRT_CLINT_BASE 0x2000000ull
+#define VIRT_CLINT_SIZE 0x10000ull
+#define VIRT_PLIC_BASE 0xc000000ull
+#define VIRT_UART0_BASE 0x10000000ull
+#define VIRT_UART0_SIZE 0x100ull
+#define VIRT_UART0_IRQ 10
+#define VIRT_VIRTIO_BASE 0x10001000ull
+#define VIRT_RAM_BASE 0x80000000ull
+
+#define MACHINE_MAX_HARTS 8
+
+struct machine {
+	struct bus bus;
+	struct cpu *harts;
+	unsigned hart_count;
+	struct clint clint;
+	struct uart16550 uart;
+	pthread_t threads[MACHINE_MAX_HARTS];
+	bool threads_started;
+
+	/* HTIF: guest-physical address of the ELF's `tohost` (0 if none). */
+	uint64_t tohost_addr, fromhost_addr;
+
+	/* Host CLOCK_MONOTONIC (ns) at which guest mtime was 0; mtime is 10 MHz. */
+	uint64_t time_origin_ns;
+
+	/*
+	 * Harts sleeping in wfi wait on wfi_cond (with a timeout for their
+	 * next timer deadline); machine_kick_harts() broadcasts it.
+	 */
+	pthread_mutex_t wfi_lock;
+	pthread_cond_t wfi_cond;
+
+	/* Set once by whatever ends the run (finisher, HTIF, signal). */
+	int exit_requested;
+	int exit_status;
+	int exit_fd; /* eventfd, readable once exit was requested */
+};
+
+/* What the board is built from (the worker's options). */
+struct machine_config {
+	const char *kernel; /* required */
+	const char *bios;   /* NULL: none; the kernel starts at its entry in M-mode */
+	uint64_t mem_size;
+	unsigned smp;
+	bool trace;
+};
+
+/*
+ * Build the board: RAM, devices, harts; load the images. On failure
+ * returns -errno with a one-line reason in errbuf and leaves nothing
+ * allocated.
+ */
+int machine_init(struct machine *m, const struct machine_config *cfg, char *errbuf, size_t errlen);
+
+/* Start one host thread per hart. Returns 0 or -errno. */
+int machine_start(struct machine *m);
+
+/* Wait for every hart thread to stop (after machine_request_exit). */
+void machine_join(struct machine *m);
+
+/* Release everything machine_init allocated. */
+void machine_fini(struct machine *m);
+
+/*
+ * Ask every hart to stop and record the worker's exit status. The first
+ * request wins; later ones are ignored. Thread safe.
+ */
+void machine_request_exit(struct machine *m, int status);
+
+/* Guest mtime now: 10 MHz ticks of the host monotonic clock. */
+uint64_t machine_time(const struct machine *m);
+
+/* Wake harts sleeping in wfi (an interrupt line changed, or exit). */
+void machine_kick_harts(struct machine *m);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * main.c - vmm-worker: runs one RISC-V virtual machine.
+ *
+ * Exit status: the guest's (test finisher / HTIF), 2 for bad input on the
+ * command line or in the guest images, 1 for host failures, 128+N when
+ * killed by signal N.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "machine/machine.h"
+#include "options.h"
+
+#define WORKER_EXIT_USAGE 2
+#define WORKER_EXIT_HOST 1
+
+/*
+ * Wait until the guest ends the run or a termination signal arrives. The
+ * signals are blocked in every thread and read here through a signalfd,
+ * so no hart is ever interrupted inside guest code.
+ */
+static void worker_wait(struct machine *m, int sigfd)
+{
+	struct pollfd fds[2] = {
+		{ .fd = m->exit_fd, .events = POLLIN },
+		{ .fd = sigfd, .events = POLLIN },
+	};
+
+	while (!__atomic_load_n(&m->exit_requested, __ATOMIC_ACQUIRE)) {
+		struct signalfd_siginfo si;
+
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			break;
+		if ((fds[1].revents & POLLIN) && read(sigfd, &si, sizeof(si)) == sizeof(si))
+			machine_request_exit(m, 128 + (int)si.ssi_signo);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct worker_options opts;
+	struct machine_config cfg;
+	struct machine m;
+	char err[512];
+	sigset_t sigs;
+	int sigfd, ret;
+
+	if (options_parse(argc, argv, &opts, err, sizeof(err))) {
+		fprintf(stderr, "vmm-worker: %s\n", err);
+		return WORKER_EXIT_USAGE;
+	}
+	if (opts.help) {
+		fputs(options_usage, stdout);
+		return 0;
+	}
+	if (opts.version) {
+		printf("vmm-worker %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (opts.append)
+		fprintf(stderr, "vmm-worker: note: --append has no effect until the board "
+				"has a device tree\n");
+	cfg = (struct machine_config){
+		.kernel = opts.kernel,
+		.bios = opts.bios,
+		.mem_size = opts.mem_size,
+		.smp = opts.smp,
+		.trace = opts.trace,
+	};
+	ret = machine_init(&m, &cfg, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "vmm-worker: %s\n", err);
+		return WORKER_EXIT_USAGE;
+	}
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (sigfd < 0 || machine_start(&m)) {
+		fprintf(stderr, "vmm-worker: cannot start harts: %s\n", strerror(errno));
+		machine_fini(&m);
+		return WORKER_EXIT_HOST;
+	}
+	worker_wait(&m, sigfd);
+	machine_join(&m);
+	ret = m.exit_status;
+	machine_fini(&m);
+	close(sigfd);
+	return ret;
+}

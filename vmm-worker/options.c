@@ -1,0 +1,172 @@
+/*
+ * options.c - command-line parsing for vmm-worker.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+const char options_usage[] =
+	"usage: vmm-worker --kernel FILE [options]\n"
+	"  --kernel FILE     guest program or kernel (RISC-V ELF or raw image)\n"
+	"  --bios FILE|none  firmware loaded at the start of RAM (default: none)\n"
+	"  --mem SIZE        guest RAM, e.g. 128M, 2G; a bare number is MiB (default 128M)\n"
+	"  --smp N           number of harts, 1-8 (default 1)\n"
+	"  --append STR      kernel command line (passed through the device tree)\n"
+	"  --interp          run on the reference interpreter\n"
+	"  --trace           print every executed instruction on stderr\n"
+	"  --help, --version\n";
+
+enum {
+	OPT_KERNEL = 256,
+	OPT_BIOS,
+	OPT_MEM,
+	OPT_SMP,
+	OPT_APPEND,
+	OPT_INTERP,
+	OPT_TRACE,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+static const struct option options_table[] = {
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "bios", required_argument, NULL, OPT_BIOS },
+	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "smp", required_argument, NULL, OPT_SMP },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "interp", no_argument, NULL, OPT_INTERP },
+	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+int options_parse_size(const char *text, uint64_t *bytes)
+{
+	char *end;
+	unsigned long long value;
+	unsigned shift = 20;
+
+	if (!text || !*text || *text == '-')
+		return -EINVAL;
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno || end == text)
+		return -EINVAL;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		end++;
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* "M", "MB" and "MiB" all mean mebibytes, as in QEMU. */
+	if (end[-1] > '9' && (!strcmp(end, "B") || !strcmp(end, "iB")))
+		end += strlen(end);
+	if (*end != '\0' || value > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*bytes = (uint64_t)value << shift;
+	return 0;
+}
+
+static int options_parse_count(const char *text, unsigned *count)
+{
+	char *end;
+	unsigned long value;
+
+	if (!text || *text < '0' || *text > '9')
+		return -EINVAL;
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (errno || *end != '\0' || value > 1024)
+		return -EINVAL;
+	*count = (unsigned)value;
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct worker_options *opts, char *errbuf, size_t errlen)
+{
+	int opt;
+
+	*opts = (struct worker_options){ .mem_size = OPTIONS_DEFAULT_MEM, .smp = 1 };
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long_only(argc, argv, ":", options_table, NULL)) != -1) {
+		switch (opt) {
+		case OPT_KERNEL:
+			opts->kernel = optarg;
+			break;
+		case OPT_BIOS:
+			opts->bios = strcmp(optarg, "none") ? optarg : NULL;
+			break;
+		case OPT_MEM:
+			if (options_parse_size(optarg, &opts->mem_size)) {
+				snprintf(errbuf, errlen, "--mem %s: not a size (try 128M or 1G)",
+					 optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_SMP:
+			if (options_parse_count(optarg, &opts->smp)) {
+				snprintf(errbuf, errlen, "--smp %s: not a number of harts", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_APPEND:
+			opts->append = optarg;
+			break;
+		case OPT_INTERP:
+			opts->interp = true;
+			break;
+		case OPT_TRACE:
+			opts->trace = true;
+			break;
+		case OPT_HELP:
+			opts->help = true;
+			return 0;
+		case OPT_VERSION:
+			opts->version = true;
+			return 0;
+		case ':':
+			snprintf(errbuf, errlen, "%s needs a value", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			snprintf(errbuf, errlen, "unknown option '%s' (see --help)",
+				 argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		snprintf(errbuf, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+		return -EINVAL;
+	}
+	if (!opts->kernel) {
+		snprintf(errbuf, errlen, "--kernel FILE is required (see --help)");
+		return -EINVAL;
+	}
+	return 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * options.h - the worker's command line, in the style of qemu-system's.
+ */
+#ifndef VMM_WORKER_OPTIONS_H
+#define VMM_WORKER_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OPTIONS_DEFAULT_MEM (128ull << 20)
+
+struct worker_options {
+	const char *kernel;
+	const char *bios; /* NULL for `--bios none` */
+	const char *append;
+	uint64_t mem_size;
+	unsigned smp;
+	bool trace;
+	bool interp;
+	bool help;
+	bool version;
+};
+
+/*
+ * Parse argv. Returns 0, or -EINVAL with a one-line message in errbuf
+ * (unknown option, missing or malformed value, missing --kernel).
+ */
+int options_parse(int argc, char **argv, struct worker_options *opts, char *errbuf, size_t errlen);
+
+/*
+ * Parse a size such as "128M", "1G", "65536K" or "512" (MiB, as QEMU's -m).
+ * Returns 0 or -EINVAL.
+ */
+int options_parse_size(const char *text, uint64_t *bytes);
+
+/* The --help text. */
+extern const char options_usage[];
+
+#endif
