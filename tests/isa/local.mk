@@ -1,0 +1,33 @@
+# tests/isa/local.mk - the project's bare-metal ISA tests (included by the
+# top-level Makefile.am).  Each tests/isa/<name>.S becomes <name>.elf, built
+# with the cross compiler $(RISCV_CC); <name>.isa is the test `make check`
+# runs: run-isa boots the matching .elf in $(VMM_WORKER).
+
+ISA_TEST_NAMES = rv64ui rv64um rv64ua rv64uc rv64uf rv64ud rv64zb \
+	csr traps interrupts vm_sv39 vm_sv48 pmp
+
+ISA_DEPS = tests/isa/common.h tests/isa/fp.h tests/isa/fp_cases.h tests/isa/vm.h \
+	tests/isa/link.ld
+ISA_ELFS = $(ISA_TEST_NAMES:%=tests/isa/%.elf)
+ISA_RUNS = $(ISA_TEST_NAMES:%=tests/isa/%.isa)
+
+ISA_CFLAGS = -march=rv64gc_zba_zbb_zbs -mabi=lp64d -nostdlib -nostartfiles \
+	-static -Wl,--no-warn-rwx-segments -T $(srcdir)/tests/isa/link.ld \
+	-I$(srcdir)/tests/isa
+
+tests/isa/%.elf: $(srcdir)/tests/isa/%.S $(ISA_DEPS:%=$(srcdir)/%)
+	@$(MKDIR_P) tests/isa
+	$(RISCV_CC) $(ISA_CFLAGS) -o $@ $<
+
+# The test handed to the log compiler: names the ELF next to it.
+tests/isa/%.isa: tests/isa/%.elf
+	@echo '$*' > $@
+
+check_DATA += $(ISA_ELFS) $(ISA_RUNS)
+CLEANFILES += $(ISA_ELFS) $(ISA_RUNS)
+EXTRA_DIST += $(ISA_TEST_NAMES:%=tests/isa/%.S) $(ISA_DEPS) \
+	tests/isa/run-isa tests/isa/run-qemu-all
+
+TESTS += $(ISA_RUNS)
+TEST_EXTENSIONS += .isa
+ISA_LOG_COMPILER = $(SHELL) $(srcdir)/tests/isa/run-isa
