@@ -28,6 +28,19 @@ CLEANFILES += $(ISA_ELFS) $(ISA_RUNS)
 EXTRA_DIST += $(ISA_TEST_NAMES:%=tests/isa/%.S) $(ISA_DEPS) \
 	tests/isa/run-isa tests/isa/run-qemu-all
 
-TESTS += $(ISA_RUNS)
+# Spelled out: automake cannot see through $(VAR:%=...) substitutions in TESTS.
+TESTS += tests/isa/rv64ui.isa \
+	tests/isa/rv64um.isa \
+	tests/isa/rv64ua.isa \
+	tests/isa/rv64uc.isa \
+	tests/isa/rv64uf.isa \
+	tests/isa/rv64ud.isa \
+	tests/isa/rv64zb.isa \
+	tests/isa/csr.isa \
+	tests/isa/traps.isa \
+	tests/isa/interrupts.isa \
+	tests/isa/vm_sv39.isa \
+	tests/isa/vm_sv48.isa \
+	tests/isa/pmp.isa
 TEST_EXTENSIONS += .isa
 ISA_LOG_COMPILER = $(SHELL) $(srcdir)/tests/isa/run-isa

@@ -100,7 +100,7 @@ static void test_csr_deleg_and_ie_masks(void **state)
 static void test_csr_mip_writable_bits(void **state)
 {
 	struct cpu *cpu = &((struct cpu_fixture *)*state)->cpu;
-	uint64_t old;
+	uint64_t old = 0;
 
 	fixture_csr_write(cpu, CSR_MIP, ~0ull);
 	assert_int_equal(fixture_csr(cpu, CSR_MIP), MIP_S_MASK);
@@ -149,7 +149,7 @@ static void test_csr_tvec_epc(void **state)
 static void test_csr_privilege(void **state)
 {
 	struct cpu *cpu = &((struct cpu_fixture *)*state)->cpu;
-	uint64_t val;
+	uint64_t val = 0;
 
 	cpu->priv = PRIV_S;
 	assert_int_equal(fixture_csr_read(cpu, CSR_MSTATUS, &val), -1);
@@ -164,7 +164,7 @@ static void test_csr_privilege(void **state)
 static void test_csr_counter_enables(void **state)
 {
 	struct cpu *cpu = &((struct cpu_fixture *)*state)->cpu;
-	uint64_t val;
+	uint64_t val = 0;
 
 	cpu->csr.minstret = 42;
 	cpu->priv = PRIV_S;
@@ -197,7 +197,7 @@ static void test_csr_counter_enables(void **state)
 static void test_csr_fp_needs_fs(void **state)
 {
 	struct cpu *cpu = &((struct cpu_fixture *)*state)->cpu;
-	uint64_t val;
+	uint64_t val = 0;
 
 	assert_int_equal(fixture_csr_read(cpu, CSR_FCSR, &val), -1);
 	assert_int_equal(fixture_csr_write(cpu, CSR_FFLAGS, 1), -1);
@@ -216,7 +216,7 @@ static void test_csr_satp(void **state)
 {
 	struct cpu *cpu = &((struct cpu_fixture *)*state)->cpu;
 	uint64_t sv39 = (SATP_MODE_SV39 << 60) | (5ull << 44) | 0x80123;
-	uint64_t val;
+	uint64_t val = 0;
 
 	fixture_csr_write(cpu, CSR_SATP, sv39);
 	assert_int_equal(fixture_csr(cpu, CSR_SATP), sv39);
@@ -258,7 +258,7 @@ static void test_csr_mstatus_write_flushes_tlb(void **state)
 static void test_csr_sstc(void **state)
 {
 	struct cpu *cpu = &((struct cpu_fixture *)*state)->cpu;
-	uint64_t val;
+	uint64_t val = 0;
 
 	fixture_csr_write(cpu, CSR_MENVCFG, ~0ull);
 	assert_int_equal(fixture_csr(cpu, CSR_MENVCFG), MENVCFG_STCE | MENVCFG_FIOM);
