@@ -15,10 +15,10 @@
 
 typedef uint64_t (*ptr_op_fn)(uint64_t);
 
-#define PTR_OP(name, expr)                                                                         \
-	static BENCH_NOINLINE uint64_t name(uint64_t x)                                            \
-	{                                                                                          \
-		return expr;                                                                       \
+#define PTR_OP(name, expr) \
+	static BENCH_NOINLINE uint64_t name(uint64_t x) \
+	{ \
+		return expr; \
 	}
 
 /* clang-format off */

@@ -23,7 +23,7 @@
 
 struct decode_case {
 	uint32_t raw;
-	uint32_t expanded;  /* 32-bit equivalent of a compressed parcel, else 0 */
+	uint32_t expanded; /* 32-bit equivalent of a compressed parcel, else 0 */
 	uint64_t pc;
 	const char *text;
 };
@@ -334,31 +334,31 @@ static void test_compressed_equals_expansion(void **state)
 }
 
 static const uint32_t illegal_encodings[] = {
-	0x0000,      /* all-zero parcel (c.addi4spn, nzuimm = 0) */
-	0x0004,      /* c.addi4spn a1, sp, 0 */
-	0x8000,      /* quadrant 0, funct3 = 100: reserved */
-	0x2001,      /* c.addiw with rd = 0 */
-	0x6101,      /* c.addi16sp with nzimm = 0 */
-	0x6081,      /* c.lui ra, 0 */
-	0x9c41,      /* quadrant 1 funct3 = 100, bit 12, funct2 = 10: reserved */
-	0x9c61,      /* ... funct2 = 11: reserved */
-	0x8002,      /* c.jr zero */
-	0x4002,      /* c.lwsp zero */
-	0x6002,      /* c.ldsp zero */
-	0xffffffff,  /* 48+-bit encoding space */
+	0x0000,	    /* all-zero parcel (c.addi4spn, nzuimm = 0) */
+	0x0004,	    /* c.addi4spn a1, sp, 0 */
+	0x8000,	    /* quadrant 0, funct3 = 100: reserved */
+	0x2001,	    /* c.addiw with rd = 0 */
+	0x6101,	    /* c.addi16sp with nzimm = 0 */
+	0x6081,	    /* c.lui ra, 0 */
+	0x9c41,	    /* quadrant 1 funct3 = 100, bit 12, funct2 = 10: reserved */
+	0x9c61,	    /* ... funct2 = 11: reserved */
+	0x8002,	    /* c.jr zero */
+	0x4002,	    /* c.lwsp zero */
+	0x6002,	    /* c.ldsp zero */
+	0xffffffff, /* 48+-bit encoding space */
 	0x0000007f,
-	0x0c000033,  /* OP with funct7 = 0x06 */
-	0x04000053,  /* fadd.q: Q is not implemented */
-	0x06000043,  /* fmadd.q */
-	0x00004073,  /* SYSTEM funct3 = 4 */
-	0x0000402f,  /* AMO funct3 = 4 */
-	0x1015a52f,  /* lr.w with rs2 != 0 */
-	0x0200151b,  /* slliw with shamt[5] set */
-	0x6b905013,  /* rev8 with a wrong imm */
-	0x0815453b,  /* zext.h with rs2 != 0 */
-	0x30200173,  /* mret with rd != 0 */
-	0x00000073 | (1u << 7),  /* ecall with rd != 0 */
-	0x0000302f | (0x14u << 27),  /* AMO funct5 = 0x14 with funct3 = 3 is amomax.d: legal */
+	0x0c000033,		    /* OP with funct7 = 0x06 */
+	0x04000053,		    /* fadd.q: Q is not implemented */
+	0x06000043,		    /* fmadd.q */
+	0x00004073,		    /* SYSTEM funct3 = 4 */
+	0x0000402f,		    /* AMO funct3 = 4 */
+	0x1015a52f,		    /* lr.w with rs2 != 0 */
+	0x0200151b,		    /* slliw with shamt[5] set */
+	0x6b905013,		    /* rev8 with a wrong imm */
+	0x0815453b,		    /* zext.h with rs2 != 0 */
+	0x30200173,		    /* mret with rd != 0 */
+	0x00000073 | (1u << 7),	    /* ecall with rd != 0 */
+	0x0000302f | (0x14u << 27), /* AMO funct5 = 0x14 with funct3 = 3 is amomax.d: legal */
 };
 
 static void test_illegal_encodings(void **state)

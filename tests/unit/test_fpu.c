@@ -43,11 +43,27 @@ static unsigned long test_iterations = 200000;
 /* Hand-picked cases. */
 
 enum op {
-	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_SQRT, OP_FMA, OP_MIN, OP_MAX,
-	OP_EQ, OP_LT, OP_LE, OP_CLASS,
-	OP_TO_I32, OP_TO_U32, OP_TO_I64, OP_TO_U64,
-	OP_FROM_I32, OP_FROM_U32, OP_FROM_I64, OP_FROM_U64,
-	OP_CVT,		/* f32 -> f64 in the f32 table, f64 -> f32 in the f64 table */
+	OP_ADD,
+	OP_SUB,
+	OP_MUL,
+	OP_DIV,
+	OP_SQRT,
+	OP_FMA,
+	OP_MIN,
+	OP_MAX,
+	OP_EQ,
+	OP_LT,
+	OP_LE,
+	OP_CLASS,
+	OP_TO_I32,
+	OP_TO_U32,
+	OP_TO_I64,
+	OP_TO_U64,
+	OP_FROM_I32,
+	OP_FROM_U32,
+	OP_FROM_I64,
+	OP_FROM_U64,
+	OP_CVT, /* f32 -> f64 in the f32 table, f64 -> f32 in the f64 table */
 };
 
 struct fpu_case {
@@ -63,27 +79,48 @@ static uint64_t run_f32(enum op op, uint64_t a, uint64_t b, uint64_t c, int rm, 
 	uint32_t x = (uint32_t)a, y = (uint32_t)b, z = (uint32_t)c;
 
 	switch (op) {
-	case OP_ADD: return f32_add(x, y, rm, fl);
-	case OP_SUB: return f32_sub(x, y, rm, fl);
-	case OP_MUL: return f32_mul(x, y, rm, fl);
-	case OP_DIV: return f32_div(x, y, rm, fl);
-	case OP_SQRT: return f32_sqrt(x, rm, fl);
-	case OP_FMA: return f32_fma(x, y, z, rm, fl);
-	case OP_MIN: return f32_min(x, y, fl);
-	case OP_MAX: return f32_max(x, y, fl);
-	case OP_EQ: return (uint64_t)f32_eq(x, y, fl);
-	case OP_LT: return (uint64_t)f32_lt(x, y, fl);
-	case OP_LE: return (uint64_t)f32_le(x, y, fl);
-	case OP_CLASS: return f32_classify(x);
-	case OP_TO_I32: return (uint32_t)f32_to_i32(x, rm, fl);
-	case OP_TO_U32: return f32_to_u32(x, rm, fl);
-	case OP_TO_I64: return (uint64_t)f32_to_i64(x, rm, fl);
-	case OP_TO_U64: return f32_to_u64(x, rm, fl);
-	case OP_FROM_I32: return i32_to_f32((int32_t)a, rm, fl);
-	case OP_FROM_U32: return u32_to_f32((uint32_t)a, rm, fl);
-	case OP_FROM_I64: return i64_to_f32((int64_t)a, rm, fl);
-	case OP_FROM_U64: return u64_to_f32(a, rm, fl);
-	case OP_CVT: return f32_to_f64(x, fl);
+	case OP_ADD:
+		return f32_add(x, y, rm, fl);
+	case OP_SUB:
+		return f32_sub(x, y, rm, fl);
+	case OP_MUL:
+		return f32_mul(x, y, rm, fl);
+	case OP_DIV:
+		return f32_div(x, y, rm, fl);
+	case OP_SQRT:
+		return f32_sqrt(x, rm, fl);
+	case OP_FMA:
+		return f32_fma(x, y, z, rm, fl);
+	case OP_MIN:
+		return f32_min(x, y, fl);
+	case OP_MAX:
+		return f32_max(x, y, fl);
+	case OP_EQ:
+		return (uint64_t)f32_eq(x, y, fl);
+	case OP_LT:
+		return (uint64_t)f32_lt(x, y, fl);
+	case OP_LE:
+		return (uint64_t)f32_le(x, y, fl);
+	case OP_CLASS:
+		return f32_classify(x);
+	case OP_TO_I32:
+		return (uint32_t)f32_to_i32(x, rm, fl);
+	case OP_TO_U32:
+		return f32_to_u32(x, rm, fl);
+	case OP_TO_I64:
+		return (uint64_t)f32_to_i64(x, rm, fl);
+	case OP_TO_U64:
+		return f32_to_u64(x, rm, fl);
+	case OP_FROM_I32:
+		return i32_to_f32((int32_t)a, rm, fl);
+	case OP_FROM_U32:
+		return u32_to_f32((uint32_t)a, rm, fl);
+	case OP_FROM_I64:
+		return i64_to_f32((int64_t)a, rm, fl);
+	case OP_FROM_U64:
+		return u64_to_f32(a, rm, fl);
+	case OP_CVT:
+		return f32_to_f64(x, fl);
 	}
 	fail_msg("bad op %d", op);
 	return 0;
@@ -92,27 +129,48 @@ static uint64_t run_f32(enum op op, uint64_t a, uint64_t b, uint64_t c, int rm, 
 static uint64_t run_f64(enum op op, uint64_t a, uint64_t b, uint64_t c, int rm, unsigned *fl)
 {
 	switch (op) {
-	case OP_ADD: return f64_add(a, b, rm, fl);
-	case OP_SUB: return f64_sub(a, b, rm, fl);
-	case OP_MUL: return f64_mul(a, b, rm, fl);
-	case OP_DIV: return f64_div(a, b, rm, fl);
-	case OP_SQRT: return f64_sqrt(a, rm, fl);
-	case OP_FMA: return f64_fma(a, b, c, rm, fl);
-	case OP_MIN: return f64_min(a, b, fl);
-	case OP_MAX: return f64_max(a, b, fl);
-	case OP_EQ: return (uint64_t)f64_eq(a, b, fl);
-	case OP_LT: return (uint64_t)f64_lt(a, b, fl);
-	case OP_LE: return (uint64_t)f64_le(a, b, fl);
-	case OP_CLASS: return f64_classify(a);
-	case OP_TO_I32: return (uint32_t)f64_to_i32(a, rm, fl);
-	case OP_TO_U32: return f64_to_u32(a, rm, fl);
-	case OP_TO_I64: return (uint64_t)f64_to_i64(a, rm, fl);
-	case OP_TO_U64: return f64_to_u64(a, rm, fl);
-	case OP_FROM_I32: return i32_to_f64((int32_t)a, rm, fl);
-	case OP_FROM_U32: return u32_to_f64((uint32_t)a, rm, fl);
-	case OP_FROM_I64: return i64_to_f64((int64_t)a, rm, fl);
-	case OP_FROM_U64: return u64_to_f64(a, rm, fl);
-	case OP_CVT: return f64_to_f32(a, rm, fl);
+	case OP_ADD:
+		return f64_add(a, b, rm, fl);
+	case OP_SUB:
+		return f64_sub(a, b, rm, fl);
+	case OP_MUL:
+		return f64_mul(a, b, rm, fl);
+	case OP_DIV:
+		return f64_div(a, b, rm, fl);
+	case OP_SQRT:
+		return f64_sqrt(a, rm, fl);
+	case OP_FMA:
+		return f64_fma(a, b, c, rm, fl);
+	case OP_MIN:
+		return f64_min(a, b, fl);
+	case OP_MAX:
+		return f64_max(a, b, fl);
+	case OP_EQ:
+		return (uint64_t)f64_eq(a, b, fl);
+	case OP_LT:
+		return (uint64_t)f64_lt(a, b, fl);
+	case OP_LE:
+		return (uint64_t)f64_le(a, b, fl);
+	case OP_CLASS:
+		return f64_classify(a);
+	case OP_TO_I32:
+		return (uint32_t)f64_to_i32(a, rm, fl);
+	case OP_TO_U32:
+		return f64_to_u32(a, rm, fl);
+	case OP_TO_I64:
+		return (uint64_t)f64_to_i64(a, rm, fl);
+	case OP_TO_U64:
+		return f64_to_u64(a, rm, fl);
+	case OP_FROM_I32:
+		return i32_to_f64((int32_t)a, rm, fl);
+	case OP_FROM_U32:
+		return u32_to_f64((uint32_t)a, rm, fl);
+	case OP_FROM_I64:
+		return i64_to_f64((int64_t)a, rm, fl);
+	case OP_FROM_U64:
+		return u64_to_f64(a, rm, fl);
+	case OP_CVT:
+		return f64_to_f32(a, rm, fl);
 	}
 	fail_msg("bad op %d", op);
 	return 0;
@@ -125,16 +183,16 @@ static void check_cases(const struct fpu_case *cases, size_t n, bool is_f64)
 	for (size_t i = 0; i < n; i++) {
 		const struct fpu_case *t = &cases[i];
 		unsigned flags = 0;
-		uint64_t r = is_f64 ? run_f64(t->op, t->a, t->b, t->c, t->rm, &flags) :
-				      run_f32(t->op, t->a, t->b, t->c, t->rm, &flags);
+		uint64_t r = is_f64 ? run_f64(t->op, t->a, t->b, t->c, t->rm, &flags)
+				    : run_f32(t->op, t->a, t->b, t->c, t->rm, &flags);
 
 		if (r != t->expect || flags != t->flags) {
 			print_error("%s case %zu (op %d rm %d a %#llx b %#llx c %#llx): got %#llx "
-				    "flags %#x, want %#llx flags %#x\n", is_f64 ? "f64" : "f32",
-				    i, t->op, t->rm, (unsigned long long)t->a,
-				    (unsigned long long)t->b, (unsigned long long)t->c,
-				    (unsigned long long)r, flags, (unsigned long long)t->expect,
-				    t->flags);
+				    "flags %#x, want %#llx flags %#x\n",
+				    is_f64 ? "f64" : "f32", i, t->op, t->rm,
+				    (unsigned long long)t->a, (unsigned long long)t->b,
+				    (unsigned long long)t->c, (unsigned long long)r, flags,
+				    (unsigned long long)t->expect, t->flags);
 			failures++;
 		}
 	}
@@ -253,7 +311,7 @@ static const struct fpu_case f32_cases[] = {
 	{ OP_SQRT, 0x40000000, 0, 0, FPU_RNE, 0x3fb504f3, NX },
 	{ OP_SQRT, 0x40000000, 0, 0, FPU_RUP, 0x3fb504f4, NX },
 	{ OP_SQRT, 0x40000000, 0, 0, FPU_RMM, 0x3fb504f3, NX },
-	{ OP_SQRT, 0x00000002, 0, 0, FPU_RNE, 0x1a800000, 0 },	/* sqrt(2^-148) = 2^-74 */
+	{ OP_SQRT, 0x00000002, 0, 0, FPU_RNE, 0x1a800000, 0 }, /* sqrt(2^-148) = 2^-74 */
 	/* fma: one rounding, NV for inf*0 even with a quiet NaN addend */
 	{ OP_FMA, 0x7f800000, 0x00000000, 0x7fc00000, FPU_RNE, F32_NAN, NV },
 	{ OP_FMA, 0x00000000, 0xff800000, 0x7fc00001, FPU_RNE, F32_NAN, NV },
@@ -564,13 +622,20 @@ static uint64_t gen_frac(const struct test_format *f)
 	uint64_t r = rng_next();
 
 	switch (rng_next() % 8) {
-	case 0: return 0;
-	case 1: return mask;
-	case 2: return 1ull << (rng_next() % f->frac_bits);
-	case 3: return mask ^ (1ull << (rng_next() % f->frac_bits));
-	case 4: return (r & mask) & ~((1ull << (rng_next() % f->frac_bits)) - 1);
-	case 5: return (r & mask) | 1;
-	default: return r & mask;
+	case 0:
+		return 0;
+	case 1:
+		return mask;
+	case 2:
+		return 1ull << (rng_next() % f->frac_bits);
+	case 3:
+		return mask ^ (1ull << (rng_next() % f->frac_bits));
+	case 4:
+		return (r & mask) & ~((1ull << (rng_next() % f->frac_bits)) - 1);
+	case 5:
+		return (r & mask) | 1;
+	default:
+		return r & mask;
 	}
 }
 
@@ -594,10 +659,14 @@ static uint64_t gen_float(const struct test_format *f)
 		break;
 	case 3:
 		switch (rng_next() % 6) {
-		case 0: exp = 0; break;	/* zero */
-		case 1: return (sign << (f->frac_bits + f->exp_bits)) |
+		case 0:
+			exp = 0;
+			break; /* zero */
+		case 1:
+			return (sign << (f->frac_bits + f->exp_bits)) |
 			       ((uint64_t)emax << f->frac_bits);
-		case 2: exp = (uint64_t)emax;	/* quiet NaN */
+		case 2:
+			exp = (uint64_t)emax; /* quiet NaN */
 			return (sign << (f->frac_bits + f->exp_bits)) |
 			       ((uint64_t)emax << f->frac_bits) | quiet |
 			       (rng_next() & (quiet - 1) & -(uint64_t)(rng_next() & 1));
@@ -607,7 +676,9 @@ static uint64_t gen_float(const struct test_format *f)
 			return (sign << (f->frac_bits + f->exp_bits)) |
 			       ((uint64_t)emax << f->frac_bits) | (payload ? payload : 1);
 		}
-		default: exp = (uint64_t)f->bias; break;
+		default:
+			exp = (uint64_t)f->bias;
+			break;
 		}
 		if (exp == 0)
 			return sign << (f->frac_bits + f->exp_bits);
@@ -658,7 +729,10 @@ static bool host_has_fma;
 static bool host_has_avx512;
 
 static const unsigned host_rc[] = {
-	[FPU_RNE] = 0, [FPU_RTZ] = 3, [FPU_RDN] = 1, [FPU_RUP] = 2,
+	[FPU_RNE] = 0,
+	[FPU_RTZ] = 3,
+	[FPU_RDN] = 1,
+	[FPU_RUP] = 2,
 };
 
 static void host_begin(int rm)
@@ -685,7 +759,7 @@ static unsigned host_end(void)
 		flags |= UF;
 	if (mxcsr & 0x20)
 		flags |= NX;
-	return flags;	/* DE (bit 1) has no RISC-V counterpart */
+	return flags; /* DE (bit 1) has no RISC-V counterpart */
 }
 
 static float f32_of(uint64_t bits)
@@ -720,8 +794,8 @@ static uint64_t canon32(uint64_t r)
 
 static uint64_t canon64(uint64_t r)
 {
-	return ((r & 0x7ff0000000000000) == 0x7ff0000000000000 && (r & 0xfffffffffffff)) ?
-		       F64_NAN : r;
+	return ((r & 0x7ff0000000000000) == 0x7ff0000000000000 && (r & 0xfffffffffffff)) ? F64_NAN
+											 : r;
 }
 
 /*
@@ -744,39 +818,86 @@ static bool host_f32(enum op op, uint64_t a, uint64_t b, uint64_t c, int rm, uin
 		return false;
 	host_begin(rm);
 	switch (op) {
-	case OP_ADD: __asm__ volatile("addss %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_SUB: __asm__ volatile("subss %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_MUL: __asm__ volatile("mulss %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_DIV: __asm__ volatile("divss %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_SQRT: __asm__ volatile("sqrtss %0, %0" : "+x"(x)); break;
-	case OP_FMA: __asm__ volatile("vfmadd231ss %2, %1, %0" : "+x"(z) : "x"(x), "x"(y));
+	case OP_ADD:
+		__asm__ volatile("addss %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_SUB:
+		__asm__ volatile("subss %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_MUL:
+		__asm__ volatile("mulss %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_DIV:
+		__asm__ volatile("divss %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_SQRT:
+		__asm__ volatile("sqrtss %0, %0" : "+x"(x));
+		break;
+	case OP_FMA:
+		__asm__ volatile("vfmadd231ss %2, %1, %0" : "+x"(z) : "x"(x), "x"(y));
 		x = z;
 		break;
-	case OP_EQ: __asm__ volatile("cmpeqss %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_LT: __asm__ volatile("cmpltss %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_LE: __asm__ volatile("cmpless %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_TO_I32: __asm__ volatile("cvtss2si %1, %0" : "=r"(i32) : "x"(x)); break;
-	case OP_TO_I64: __asm__ volatile("cvtss2si %1, %0" : "=r"(i64) : "x"(x)); break;
-	case OP_TO_U32: __asm__ volatile("vcvtss2usi %1, %0" : "=r"(i32) : "v"(x)); break;
-	case OP_TO_U64: __asm__ volatile("vcvtss2usi %1, %0" : "=r"(i64) : "v"(x)); break;
-	case OP_FROM_I32: __asm__ volatile("cvtsi2ssl %1, %0" : "+x"(x) : "r"((int32_t)a)); break;
-	case OP_FROM_I64: __asm__ volatile("cvtsi2ssq %1, %0" : "+x"(x) : "r"(a)); break;
+	case OP_EQ:
+		__asm__ volatile("cmpeqss %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_LT:
+		__asm__ volatile("cmpltss %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_LE:
+		__asm__ volatile("cmpless %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_TO_I32:
+		__asm__ volatile("cvtss2si %1, %0" : "=r"(i32) : "x"(x));
+		break;
+	case OP_TO_I64:
+		__asm__ volatile("cvtss2si %1, %0" : "=r"(i64) : "x"(x));
+		break;
+	case OP_TO_U32:
+		__asm__ volatile("vcvtss2usi %1, %0" : "=r"(i32) : "v"(x));
+		break;
+	case OP_TO_U64:
+		__asm__ volatile("vcvtss2usi %1, %0" : "=r"(i64) : "v"(x));
+		break;
+	case OP_FROM_I32:
+		__asm__ volatile("cvtsi2ssl %1, %0" : "+x"(x) : "r"((int32_t)a));
+		break;
+	case OP_FROM_I64:
+		__asm__ volatile("cvtsi2ssq %1, %0" : "+x"(x) : "r"(a));
+		break;
 	case OP_FROM_U32:
 		__asm__ volatile("vcvtusi2ssl %1, %0, %0" : "+v"(x) : "r"((uint32_t)a));
 		break;
-	case OP_FROM_U64: __asm__ volatile("vcvtusi2ssq %1, %0, %0" : "+v"(x) : "r"(a)); break;
-	case OP_CVT: __asm__ volatile("cvtss2sd %1, %0" : "=x"(d) : "x"(x)); break;
+	case OP_FROM_U64:
+		__asm__ volatile("vcvtusi2ssq %1, %0, %0" : "+v"(x) : "r"(a));
+		break;
+	case OP_CVT:
+		__asm__ volatile("cvtss2sd %1, %0" : "=x"(d) : "x"(x));
+		break;
 	default:
 		host_end();
 		return false;
 	}
 	*flags = host_end();
 	switch (op) {
-	case OP_EQ: case OP_LT: case OP_LE: *res = bits_of_f32(x) != 0; break;
-	case OP_TO_I32: case OP_TO_U32: *res = (uint32_t)i32; break;
-	case OP_TO_I64: case OP_TO_U64: *res = (uint64_t)i64; break;
-	case OP_CVT: *res = canon64(bits_of_double(d)); break;
-	default: *res = canon32(bits_of_f32(x)); break;
+	case OP_EQ:
+	case OP_LT:
+	case OP_LE:
+		*res = bits_of_f32(x) != 0;
+		break;
+	case OP_TO_I32:
+	case OP_TO_U32:
+		*res = (uint32_t)i32;
+		break;
+	case OP_TO_I64:
+	case OP_TO_U64:
+		*res = (uint64_t)i64;
+		break;
+	case OP_CVT:
+		*res = canon64(bits_of_double(d));
+		break;
+	default:
+		*res = canon32(bits_of_f32(x));
+		break;
 	}
 	return true;
 }
@@ -796,39 +917,86 @@ static bool host_f64(enum op op, uint64_t a, uint64_t b, uint64_t c, int rm, uin
 		return false;
 	host_begin(rm);
 	switch (op) {
-	case OP_ADD: __asm__ volatile("addsd %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_SUB: __asm__ volatile("subsd %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_MUL: __asm__ volatile("mulsd %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_DIV: __asm__ volatile("divsd %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_SQRT: __asm__ volatile("sqrtsd %0, %0" : "+x"(x)); break;
-	case OP_FMA: __asm__ volatile("vfmadd231sd %2, %1, %0" : "+x"(z) : "x"(x), "x"(y));
+	case OP_ADD:
+		__asm__ volatile("addsd %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_SUB:
+		__asm__ volatile("subsd %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_MUL:
+		__asm__ volatile("mulsd %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_DIV:
+		__asm__ volatile("divsd %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_SQRT:
+		__asm__ volatile("sqrtsd %0, %0" : "+x"(x));
+		break;
+	case OP_FMA:
+		__asm__ volatile("vfmadd231sd %2, %1, %0" : "+x"(z) : "x"(x), "x"(y));
 		x = z;
 		break;
-	case OP_EQ: __asm__ volatile("cmpeqsd %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_LT: __asm__ volatile("cmpltsd %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_LE: __asm__ volatile("cmplesd %1, %0" : "+x"(x) : "x"(y)); break;
-	case OP_TO_I32: __asm__ volatile("cvtsd2si %1, %0" : "=r"(i32) : "x"(x)); break;
-	case OP_TO_I64: __asm__ volatile("cvtsd2si %1, %0" : "=r"(i64) : "x"(x)); break;
-	case OP_TO_U32: __asm__ volatile("vcvtsd2usi %1, %0" : "=r"(i32) : "v"(x)); break;
-	case OP_TO_U64: __asm__ volatile("vcvtsd2usi %1, %0" : "=r"(i64) : "v"(x)); break;
-	case OP_FROM_I32: __asm__ volatile("cvtsi2sdl %1, %0" : "+x"(x) : "r"((int32_t)a)); break;
-	case OP_FROM_I64: __asm__ volatile("cvtsi2sdq %1, %0" : "+x"(x) : "r"(a)); break;
+	case OP_EQ:
+		__asm__ volatile("cmpeqsd %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_LT:
+		__asm__ volatile("cmpltsd %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_LE:
+		__asm__ volatile("cmplesd %1, %0" : "+x"(x) : "x"(y));
+		break;
+	case OP_TO_I32:
+		__asm__ volatile("cvtsd2si %1, %0" : "=r"(i32) : "x"(x));
+		break;
+	case OP_TO_I64:
+		__asm__ volatile("cvtsd2si %1, %0" : "=r"(i64) : "x"(x));
+		break;
+	case OP_TO_U32:
+		__asm__ volatile("vcvtsd2usi %1, %0" : "=r"(i32) : "v"(x));
+		break;
+	case OP_TO_U64:
+		__asm__ volatile("vcvtsd2usi %1, %0" : "=r"(i64) : "v"(x));
+		break;
+	case OP_FROM_I32:
+		__asm__ volatile("cvtsi2sdl %1, %0" : "+x"(x) : "r"((int32_t)a));
+		break;
+	case OP_FROM_I64:
+		__asm__ volatile("cvtsi2sdq %1, %0" : "+x"(x) : "r"(a));
+		break;
 	case OP_FROM_U32:
 		__asm__ volatile("vcvtusi2sdl %1, %0, %0" : "+v"(x) : "r"((uint32_t)a));
 		break;
-	case OP_FROM_U64: __asm__ volatile("vcvtusi2sdq %1, %0, %0" : "+v"(x) : "r"(a)); break;
-	case OP_CVT: __asm__ volatile("cvtsd2ss %1, %0" : "=x"(f) : "x"(x)); break;
+	case OP_FROM_U64:
+		__asm__ volatile("vcvtusi2sdq %1, %0, %0" : "+v"(x) : "r"(a));
+		break;
+	case OP_CVT:
+		__asm__ volatile("cvtsd2ss %1, %0" : "=x"(f) : "x"(x));
+		break;
 	default:
 		host_end();
 		return false;
 	}
 	*flags = host_end();
 	switch (op) {
-	case OP_EQ: case OP_LT: case OP_LE: *res = bits_of_double(x) != 0; break;
-	case OP_TO_I32: case OP_TO_U32: *res = (uint32_t)i32; break;
-	case OP_TO_I64: case OP_TO_U64: *res = (uint64_t)i64; break;
-	case OP_CVT: *res = canon32(bits_of_f32(f)); break;
-	default: *res = canon64(bits_of_double(x)); break;
+	case OP_EQ:
+	case OP_LT:
+	case OP_LE:
+		*res = bits_of_double(x) != 0;
+		break;
+	case OP_TO_I32:
+	case OP_TO_U32:
+		*res = (uint32_t)i32;
+		break;
+	case OP_TO_I64:
+	case OP_TO_U64:
+		*res = (uint64_t)i64;
+		break;
+	case OP_CVT:
+		*res = canon32(bits_of_f32(f));
+		break;
+	default:
+		*res = canon64(bits_of_double(x));
+		break;
 	}
 	return true;
 }
@@ -858,15 +1026,19 @@ static bool is_from_int(enum op op)
  */
 static uint64_t riscv_saturated(enum op op, bool is_f64, uint64_t a)
 {
-	bool nan = is_f64 ? (canon64(a) == F64_NAN && (a << 1) > (0x7ffull << 53)) :
-			    (canon32(a) == F32_NAN && (a & 0x7fffffff) > 0x7f800000);
+	bool nan = is_f64 ? (canon64(a) == F64_NAN && (a << 1) > (0x7ffull << 53))
+			  : (canon32(a) == F32_NAN && (a & 0x7fffffff) > 0x7f800000);
 	bool neg = !nan && (is_f64 ? (a >> 63) : ((a >> 31) & 1));
 
 	switch (op) {
-	case OP_TO_I32: return neg ? 0x80000000 : 0x7fffffff;
-	case OP_TO_U32: return neg ? 0 : 0xffffffff;
-	case OP_TO_I64: return neg ? (uint64_t)INT64_MIN : INT64_MAX;
-	default: return neg ? 0 : UINT64_MAX;
+	case OP_TO_I32:
+		return neg ? 0x80000000 : 0x7fffffff;
+	case OP_TO_U32:
+		return neg ? 0 : 0xffffffff;
+	case OP_TO_I64:
+		return neg ? (uint64_t)INT64_MIN : INT64_MAX;
+	default:
+		return neg ? 0 : UINT64_MAX;
 	}
 }
 
@@ -875,10 +1047,14 @@ static uint64_t gen_int(void)
 	uint64_t r = rng_next();
 
 	switch (rng_next() % 4) {
-	case 0: return r >> (rng_next() % 64);
-	case 1: return -(r >> (rng_next() % 64));
-	case 2: return (r >> (rng_next() % 64)) & ~((1ull << (rng_next() % 40)) - 1);
-	default: return r;
+	case 0:
+		return r >> (rng_next() % 64);
+	case 1:
+		return -(r >> (rng_next() % 64));
+	case 2:
+		return (r >> (rng_next() % 64)) & ~((1ull << (rng_next() % 40)) - 1);
+	default:
+		return r;
 	}
 }
 
@@ -912,17 +1088,17 @@ static void gen_operands(enum op op, const struct test_format *f, uint64_t *a, u
 	if (op == OP_FMA && rng_next() % 2) {
 		/* an addend that nearly cancels the product */
 		unsigned fl = 0;
-		uint64_t p = f == &tf64 ? f64_mul(*a, *b, FPU_RNE, &fl) :
-					  f32_mul((uint32_t)*a, (uint32_t)*b, FPU_RNE, &fl);
+		uint64_t p = f == &tf64 ? f64_mul(*a, *b, FPU_RNE, &fl)
+					: f32_mul((uint32_t)*a, (uint32_t)*b, FPU_RNE, &fl);
 
 		*c = gen_related(f, p ^ (1ull << (f->frac_bits + f->exp_bits)));
 	}
 }
 
 static const enum op diff_ops[] = {
-	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_SQRT, OP_FMA, OP_EQ, OP_LT, OP_LE,
-	OP_TO_I32, OP_TO_U32, OP_TO_I64, OP_TO_U64,
-	OP_FROM_I32, OP_FROM_U32, OP_FROM_I64, OP_FROM_U64, OP_CVT,
+	OP_ADD,	   OP_SUB,	OP_MUL,	     OP_DIV,	  OP_SQRT,     OP_FMA,
+	OP_EQ,	   OP_LT,	OP_LE,	     OP_TO_I32,	  OP_TO_U32,   OP_TO_I64,
+	OP_TO_U64, OP_FROM_I32, OP_FROM_U32, OP_FROM_I64, OP_FROM_U64, OP_CVT,
 };
 
 static void differential(bool is_f64)
@@ -937,17 +1113,17 @@ static void differential(bool is_f64)
 		for (unsigned long i = 0; i < test_iterations; i++) {
 			uint64_t a, b, c, want, got;
 			unsigned want_fl = 0, got_fl = 0;
-			int rm = (int)(rng_next() % 4);	/* RNE, RTZ, RDN, RUP */
+			int rm = (int)(rng_next() % 4); /* RNE, RTZ, RDN, RUP */
 
 			gen_operands(op, f, &a, &b, &c);
-			bool ok = is_f64 ? host_f64(op, a, b, c, rm, &want, &want_fl) :
-					   host_f32(op, a, b, c, rm, &want, &want_fl);
+			bool ok = is_f64 ? host_f64(op, a, b, c, rm, &want, &want_fl)
+					 : host_f32(op, a, b, c, rm, &want, &want_fl);
 
 			if (!ok)
 				break;
 			compared++;
-			got = is_f64 ? run_f64(op, a, b, c, rm, &got_fl) :
-				       run_f32(op, a, b, c, rm, &got_fl);
+			got = is_f64 ? run_f64(op, a, b, c, rm, &got_fl)
+				     : run_f32(op, a, b, c, rm, &got_fl);
 			if (is_to_int(op) && (want_fl & NV))
 				want = riscv_saturated(op, is_f64, a);
 			/* x86 stays quiet for inf * 0 + qNaN; RISC-V raises NV */
@@ -1007,9 +1183,10 @@ static int exact_tie(enum op op, bool is_f64, uint64_t a, uint64_t b, uint64_t l
 				return -1;
 			exact = op == OP_ADD ? (__float128)fa + fb : (__float128)fa - fb;
 		} else if (is_from_int(op)) {
-			exact = op == OP_FROM_I32 ? (__float128)(int32_t)a :
-				op == OP_FROM_U32 ? (__float128)(uint32_t)a :
-				op == OP_FROM_I64 ? (__float128)(int64_t)a : (__float128)a;
+			exact = op == OP_FROM_I32   ? (__float128)(int32_t)a
+				: op == OP_FROM_U32 ? (__float128)(uint32_t)a
+				: op == OP_FROM_I64 ? (__float128)(int64_t)a
+						    : (__float128)a;
 		} else {
 			return -1;
 		}
@@ -1022,9 +1199,10 @@ static int exact_tie(enum op op, bool is_f64, uint64_t a, uint64_t b, uint64_t l
 			mid = ((__float128)f32_of(lo) + f32_of(hi)) / 2;
 			return exact == mid;
 		} else if (is_from_int(op)) {
-			exact = op == OP_FROM_I32 ? (__float128)(int32_t)a :
-				op == OP_FROM_U32 ? (__float128)(uint32_t)a :
-				op == OP_FROM_I64 ? (__float128)(int64_t)a : (__float128)a;
+			exact = op == OP_FROM_I32   ? (__float128)(int32_t)a
+				: op == OP_FROM_U32 ? (__float128)(uint32_t)a
+				: op == OP_FROM_I64 ? (__float128)(int64_t)a
+						    : (__float128)a;
 		} else {
 			return -1;
 		}
@@ -1035,14 +1213,14 @@ static int exact_tie(enum op op, bool is_f64, uint64_t a, uint64_t b, uint64_t l
 
 static bool result_is_finite(uint64_t r, bool is_f64)
 {
-	return is_f64 ? (r & 0x7ff0000000000000) != 0x7ff0000000000000 :
-			(r & 0x7f800000) != 0x7f800000;
+	return is_f64 ? (r & 0x7ff0000000000000) != 0x7ff0000000000000
+		      : (r & 0x7f800000) != 0x7f800000;
 }
 
 static void rmm_check(bool is_f64)
 {
 	static const enum op ops[] = {
-		OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_SQRT, OP_FMA,
+		OP_ADD,	     OP_SUB,	  OP_MUL,      OP_DIV,	    OP_SQRT, OP_FMA,
 		OP_FROM_I32, OP_FROM_U32, OP_FROM_I64, OP_FROM_U64, OP_CVT,
 	};
 	const struct test_format *f = is_f64 ? &tf64 : &tf32;
@@ -1124,7 +1302,7 @@ static void test_rmm_to_int(void **state)
 			     ((uint64_t)(1023 - 3 + (int)(rng_next() % 55)) << 52) |
 			     gen_frac(&tf64);
 		double v = f64_of(a), t = trunc(v);
-		double frac = fabs(v - t);	/* exact for |v| < 2^53 */
+		double frac = fabs(v - t); /* exact for |v| < 2^53 */
 		int64_t want = (int64_t)t + (frac >= 0.5 ? (v < 0 ? -1 : 1) : 0);
 		unsigned flags = 0;
 		int64_t got = f64_to_i64(a, FPU_RMM, &flags);
@@ -1147,13 +1325,13 @@ static void test_sqrt_exact_squares(void **state)
 	(void)state;
 	for (unsigned long i = 0; i < test_iterations; i++) {
 		uint64_t m = (rng_next() >> 38) | 1;	/* 26 bits: m * m fits 53 */
-		int k = (int)(rng_next() % 1000) - 550;	/* squares reach the subnormals */
+		int k = (int)(rng_next() % 1000) - 550; /* squares reach the subnormals */
 		double root = ldexp((double)m, k), square = ldexp((double)(m * m), 2 * k);
 		unsigned flags = 0;
 		uint64_t got = f64_sqrt(bits_of_double(square), (int)(rng_next() % 5), &flags);
 
 		if (ldexp(square, -2 * k) != (double)(m * m))
-			continue;	/* the square itself was rounded into the subnormals */
+			continue; /* the square itself was rounded into the subnormals */
 		if (got != bits_of_double(root) || flags != 0) {
 			if (failures++ < 20)
 				print_error("sqrt(%a): got %#llx/%#x want %a\n", square,

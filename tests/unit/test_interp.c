@@ -154,14 +154,14 @@ static void check_alu_cases(struct fixture *f, const struct alu_case *c, size_t 
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		uint64_t got = imm ? run_i(f, c[i].op, c[i].a, (int32_t)c[i].b) :
-				     run_r(f, c[i].op, c[i].a, c[i].b);
+		uint64_t got = imm ? run_i(f, c[i].op, c[i].a, (int32_t)c[i].b)
+				   : run_r(f, c[i].op, c[i].a, c[i].b);
 
 		if (got != c[i].want)
 			fail_msg("%s(0x%llx, 0x%llx) = 0x%llx, want 0x%llx",
-				 insn_table[c[i].op].name,
-				 (unsigned long long)c[i].a, (unsigned long long)c[i].b,
-				 (unsigned long long)got, (unsigned long long)c[i].want);
+				 insn_table[c[i].op].name, (unsigned long long)c[i].a,
+				 (unsigned long long)c[i].b, (unsigned long long)got,
+				 (unsigned long long)c[i].want);
 	}
 }
 
@@ -172,17 +172,17 @@ static void check_alu_cases(struct fixture *f, const struct alu_case *c, size_t 
 static void test_mul_div(void **state)
 {
 	static const struct alu_case cases[] = {
-		{ OP_DIV, I64_MIN, ONES, I64_MIN },           /* overflow */
+		{ OP_DIV, I64_MIN, ONES, I64_MIN }, /* overflow */
 		{ OP_REM, I64_MIN, ONES, 0 },
-		{ OP_DIV, 7, 0, ONES },                       /* by zero */
+		{ OP_DIV, 7, 0, ONES }, /* by zero */
 		{ OP_REM, 7, 0, 7 },
 		{ OP_DIVU, 7, 0, ONES },
 		{ OP_REMU, 7, 0, 7 },
-		{ OP_DIV, (uint64_t)-7, 2, (uint64_t)-3 },    /* rounds toward zero */
+		{ OP_DIV, (uint64_t)-7, 2, (uint64_t)-3 }, /* rounds toward zero */
 		{ OP_REM, (uint64_t)-7, 2, (uint64_t)-1 },
 		{ OP_DIVW, 0x80000000, ONES, 0xffffffff80000000ull },
 		{ OP_REMW, 0x80000000, ONES, 0 },
-		{ OP_DIVW, 5, 0x100000000ull, ONES },         /* only the low 32 bits count */
+		{ OP_DIVW, 5, 0x100000000ull, ONES }, /* only the low 32 bits count */
 		{ OP_REMW, 0x1234580000000ull, 0, 0xffffffff80000000ull },
 		{ OP_DIVUW, 5, 0, ONES },
 		{ OP_REMUW, 0x80000000, 0, 0xffffffff80000000ull },
@@ -216,7 +216,7 @@ static void test_base_integer(void **state)
 	static const struct alu_case icases[] = {
 		{ OP_ADDIW, 0x7fffffff, 1, 0xffffffff80000000ull },
 		{ OP_ADDI, 0, -2048, (uint64_t)-2048 },
-		{ OP_SLTIU, 0, -1, 1 },       /* imm sign-extended, then compared unsigned */
+		{ OP_SLTIU, 0, -1, 1 }, /* imm sign-extended, then compared unsigned */
 		{ OP_SRAIW, 0x80000000, 31, ONES },
 		{ OP_SRLIW, ONES, 0, ONES },
 		{ OP_SLLIW, 3, 31, 0xffffffff80000000ull },
@@ -248,7 +248,7 @@ static void test_bitmanip(void **state)
 		{ OP_RORW, 1, 1, 0xffffffff80000000ull },
 		{ OP_ROLW, 0x12345678, 0, 0x12345678 },
 		{ OP_BCLR, ONES, 63, ~I64_MIN },
-		{ OP_BEXT, I64_MIN, 127, 1 },               /* index masked to 6 bits */
+		{ OP_BEXT, I64_MIN, 127, 1 }, /* index masked to 6 bits */
 		{ OP_BINV, 0, 64 + 3, 8 },
 		{ OP_BSET, 0, 32, 0x100000000ull },
 	};
@@ -572,9 +572,9 @@ static void test_float_ops(void **state)
 		unsigned op;
 		uint64_t want;
 	} fma[] = {
-		{ OP_FMADD_D, 0x4014000000000000ull },  /* 1*2+3 = 5 */
-		{ OP_FMSUB_D, 0xbff0000000000000ull },  /* 1*2-3 = -1 */
-		{ OP_FNMSUB_D, F64_ONE },               /* -(1*2)+3 = 1 */
+		{ OP_FMADD_D, 0x4014000000000000ull },	/* 1*2+3 = 5 */
+		{ OP_FMSUB_D, 0xbff0000000000000ull },	/* 1*2-3 = -1 */
+		{ OP_FNMSUB_D, F64_ONE },		/* -(1*2)+3 = 1 */
 		{ OP_FNMADD_D, 0xc014000000000000ull }, /* -(1*2)-3 = -5 */
 	};
 	struct fixture *f = *state;
@@ -673,7 +673,7 @@ static void test_trace_format(void **state)
 	f->cpu.trace = true;
 	step_word(f, enc_i(OP_ADDI, RD, 0, 5));
 	step_word(f, 0x4395);
-	step_word(f, enc_s(OP_SD, 0, RD, 0));  /* writes no register */
+	step_word(f, enc_s(OP_SD, 0, RD, 0)); /* writes no register */
 	step_word(f, 0x0c000033);
 	f->cpu.trace = false;
 	fflush(stderr);
@@ -683,11 +683,11 @@ static void test_trace_format(void **state)
 	n = fread(buf, 1, sizeof(buf) - 1, tmp);
 	buf[n] = 0;
 	fclose(tmp);
-	assert_string_equal(buf,
-		"0 0000000080000000 (00500393) addi    t2, zero, 5  x7=0x0000000000000005\n"
-		"0 0000000080000000 (4395) addi    t2, zero, 5  x7=0x0000000000000005\n"
-		"0 0000000080000000 (00703023) sd      t2, 0(zero)  trap cause=7 tval=0x0\n"
-		"0 0000000080000000 (0c000033) illegal  trap cause=2 tval=0xc000033\n");
+	assert_string_equal(
+		buf, "0 0000000080000000 (00500393) addi    t2, zero, 5  x7=0x0000000000000005\n"
+		     "0 0000000080000000 (4395) addi    t2, zero, 5  x7=0x0000000000000005\n"
+		     "0 0000000080000000 (00703023) sd      t2, 0(zero)  trap cause=7 tval=0x0\n"
+		     "0 0000000080000000 (0c000033) illegal  trap cause=2 tval=0xc000033\n");
 }
 
 static void test_run_and_irq(void **state)

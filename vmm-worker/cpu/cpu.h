@@ -58,18 +58,18 @@ enum cpu_interrupt {
 /* Why cpu_run() returned. */
 enum cpu_stop_reason {
 	CPU_STOP_NONE = 0,
-	CPU_STOP_BUDGET,   /* instruction budget used up */
-	CPU_STOP_REQUEST,  /* cpu->stop_request was set (machine exit, signal) */
+	CPU_STOP_BUDGET,  /* instruction budget used up */
+	CPU_STOP_REQUEST, /* cpu->stop_request was set (machine exit, signal) */
 };
 
 struct cpu {
-	uint64_t x[32];     /* x[0] is kept zero by the interpreter */
-	uint64_t f[32];     /* raw bits; single precision values NaN-boxed */
-	uint64_t pc;        /* pc of the instruction being executed */
-	uint64_t next_pc;   /* set by each instruction; traps redirect it */
+	uint64_t x[32];	  /* x[0] is kept zero by the interpreter */
+	uint64_t f[32];	  /* raw bits; single precision values NaN-boxed */
+	uint64_t pc;	  /* pc of the instruction being executed */
+	uint64_t next_pc; /* set by each instruction; traps redirect it */
 	enum cpu_priv priv;
-	uint32_t fflags;    /* accrued exceptions, RISC-V bit order NV DZ OF UF NX */
-	uint32_t frm;       /* dynamic rounding mode */
+	uint32_t fflags; /* accrued exceptions, RISC-V bit order NV DZ OF UF NX */
+	uint32_t frm;	 /* dynamic rounding mode */
 
 	struct csr_state csr;
 	struct mmu_state mmu;
@@ -91,9 +91,9 @@ struct cpu {
 	bool trapped;
 
 	/* Written by other threads (devices, other harts): read atomically. */
-	uint64_t mip_async;   /* interrupt lines raised by devices, OR-ed into mip */
-	int stop_request;     /* nonzero: leave cpu_run() as soon as possible */
-	bool wfi_waiting;     /* parked in wfi */
+	uint64_t mip_async; /* interrupt lines raised by devices, OR-ed into mip */
+	int stop_request;   /* nonzero: leave cpu_run() as soon as possible */
+	bool wfi_waiting;   /* parked in wfi */
 
 	/*
 	 * Timers. mtimecmp belongs to the CLINT but lives here so the hart can
@@ -104,13 +104,12 @@ struct cpu {
 	uint64_t timer_mip;
 
 	unsigned hart_id;
-	bool trace;           /* print one line per retired instruction */
+	bool trace; /* print one line per retired instruction */
 	struct machine *machine;
 };
 
 /* Initialise a hart in its reset state: M-mode, pc = reset_pc. */
-void cpu_init(struct cpu *cpu, struct machine *machine, unsigned hart_id,
-	      uint64_t reset_pc);
+void cpu_init(struct cpu *cpu, struct machine *machine, unsigned hart_id, uint64_t reset_pc);
 
 /*
  * Run the interpreter until the budget of instructions is used up or

@@ -16,18 +16,18 @@
 #include "trap.h"
 
 /* RV64 (MXL = 2) with A C D F I M S U. */
-#define CSR_MISA_VALUE                                                                             \
-	((2ull << 62) | (1u << ('A' - 'A')) | (1u << ('C' - 'A')) | (1u << ('D' - 'A')) |          \
-	 (1u << ('F' - 'A')) | (1u << ('I' - 'A')) | (1u << ('M' - 'A')) | (1u << ('S' - 'A')) |   \
+#define CSR_MISA_VALUE \
+	((2ull << 62) | (1u << ('A' - 'A')) | (1u << ('C' - 'A')) | (1u << ('D' - 'A')) | \
+	 (1u << ('F' - 'A')) | (1u << ('I' - 'A')) | (1u << ('M' - 'A')) | (1u << ('S' - 'A')) | \
 	 (1u << ('U' - 'A')))
 
-#define MSTATUS_WRITABLE                                                                           \
-	(MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP |     \
-	 MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW |        \
+#define MSTATUS_WRITABLE \
+	(MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP | \
+	 MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | \
 	 MSTATUS_TSR)
-#define SSTATUS_WRITABLE                                                                           \
+#define SSTATUS_WRITABLE \
 	(MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR)
-#define SSTATUS_VISIBLE                                                                            \
+#define SSTATUS_VISIBLE \
 	(SSTATUS_WRITABLE | MSTATUS_UBE | MSTATUS_VS | MSTATUS_XS | MSTATUS_UXL | MSTATUS_SD)
 
 /* Every synchronous cause can go to S except ecall from M (and reserved 10, 14). */

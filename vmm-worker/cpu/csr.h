@@ -13,16 +13,16 @@ struct cpu;
 
 /* Machine and supervisor CSR values that are stored, not computed. */
 struct csr_state {
-	uint64_t mstatus;     /* sstatus is a view of it */
+	uint64_t mstatus; /* sstatus is a view of it */
 	uint64_t misa;
 	uint64_t medeleg, mideleg;
-	uint64_t mie;         /* sie is a view of it */
-	uint64_t mip;         /* software-writable bits; device lines in cpu->mip_async */
+	uint64_t mie; /* sie is a view of it */
+	uint64_t mip; /* software-writable bits; device lines in cpu->mip_async */
 	uint64_t mtvec, mscratch, mepc, mcause, mtval;
 	uint64_t mcounteren, menvcfg, mcountinhibit;
 	uint64_t stvec, sscratch, sepc, scause, stval;
 	uint64_t satp, scounteren, senvcfg;
-	uint64_t stimecmp;    /* Sstc */
+	uint64_t stimecmp; /* Sstc */
 	uint64_t mcycle, minstret;
 	uint64_t mhartid;
 	uint8_t pmpcfg[CSR_PMP_COUNT];
@@ -30,31 +30,31 @@ struct csr_state {
 };
 
 /* mstatus fields */
-#define MSTATUS_SIE  (1ull << 1)
-#define MSTATUS_MIE  (1ull << 3)
+#define MSTATUS_SIE (1ull << 1)
+#define MSTATUS_MIE (1ull << 3)
 #define MSTATUS_SPIE (1ull << 5)
-#define MSTATUS_UBE  (1ull << 6)
+#define MSTATUS_UBE (1ull << 6)
 #define MSTATUS_MPIE (1ull << 7)
-#define MSTATUS_SPP  (1ull << 8)
-#define MSTATUS_VS   (3ull << 9)
-#define MSTATUS_MPP  (3ull << 11)
-#define MSTATUS_FS   (3ull << 13)
-#define MSTATUS_XS   (3ull << 15)
+#define MSTATUS_SPP (1ull << 8)
+#define MSTATUS_VS (3ull << 9)
+#define MSTATUS_MPP (3ull << 11)
+#define MSTATUS_FS (3ull << 13)
+#define MSTATUS_XS (3ull << 15)
 #define MSTATUS_MPRV (1ull << 17)
-#define MSTATUS_SUM  (1ull << 18)
-#define MSTATUS_MXR  (1ull << 19)
-#define MSTATUS_TVM  (1ull << 20)
-#define MSTATUS_TW   (1ull << 21)
-#define MSTATUS_TSR  (1ull << 22)
-#define MSTATUS_UXL  (3ull << 32)
-#define MSTATUS_SXL  (3ull << 34)
-#define MSTATUS_SD   (1ull << 63)
+#define MSTATUS_SUM (1ull << 18)
+#define MSTATUS_MXR (1ull << 19)
+#define MSTATUS_TVM (1ull << 20)
+#define MSTATUS_TW (1ull << 21)
+#define MSTATUS_TSR (1ull << 22)
+#define MSTATUS_UXL (3ull << 32)
+#define MSTATUS_SXL (3ull << 34)
+#define MSTATUS_SD (1ull << 63)
 
 /* Fields whose change alters address translation or its protection. */
 #define MSTATUS_MMU_FIELDS (MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR)
 #define MSTATUS_MPP_SHIFT 11
 
-#define MSTATUS_FS_OFF   (0ull << 13)
+#define MSTATUS_FS_OFF (0ull << 13)
 #define MSTATUS_FS_DIRTY (3ull << 13)
 
 /* mip/mie bits */
@@ -73,10 +73,10 @@ struct csr_state {
 
 /* satp */
 #define SATP_MODE_SHIFT 60
-#define SATP_MODE_BARE  0ull
-#define SATP_MODE_SV39  8ull
-#define SATP_MODE_SV48  9ull
-#define SATP_PPN_MASK   ((1ull << 44) - 1)
+#define SATP_MODE_BARE 0ull
+#define SATP_MODE_SV39 8ull
+#define SATP_MODE_SV48 9ull
+#define SATP_PPN_MASK ((1ull << 44) - 1)
 
 /* mcounteren/scounteren/mcountinhibit bits */
 #define COUNTER_CY (1u << 0)
@@ -151,8 +151,8 @@ enum csr_op {
  * (unknown CSR, too little privilege, write to a read-only CSR, TVM...):
  * the caller raises an illegal-instruction exception.
  */
-int csr_access(struct cpu *cpu, unsigned csrno, enum csr_op op, uint64_t operand,
-	       bool write, uint64_t *old);
+int csr_access(struct cpu *cpu, unsigned csrno, enum csr_op op, uint64_t operand, bool write,
+	       uint64_t *old);
 
 /* Reset values for a hart (called by cpu_init). */
 void csr_reset(struct cpu *cpu);

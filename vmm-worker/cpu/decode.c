@@ -103,14 +103,16 @@ static void decode_operands(uint32_t raw, enum insn_format fmt, struct insn *in)
 		break;
 	case INSN_FMT_BRANCH:
 		in->imm = sext(((raw >> 31) & 1) << 12 | ((raw >> 7) & 1) << 11 |
-			       ((raw >> 25) & 0x3f) << 5 | ((raw >> 8) & 0xf) << 1, 13);
+				       ((raw >> 25) & 0x3f) << 5 | ((raw >> 8) & 0xf) << 1,
+			       13);
 		break;
 	case INSN_FMT_U:
 		in->imm = (int32_t)(raw & 0xfffff000u);
 		break;
 	case INSN_FMT_JAL:
 		in->imm = sext(((raw >> 31) & 1) << 20 | ((raw >> 12) & 0xff) << 12 |
-			       ((raw >> 20) & 1) << 11 | ((raw >> 21) & 0x3ff) << 1, 21);
+				       ((raw >> 20) & 1) << 11 | ((raw >> 21) & 0x3ff) << 1,
+			       21);
 		break;
 	case INSN_FMT_SHIFT:
 		in->imm = (raw >> 20) & 0x3f;
@@ -245,7 +247,7 @@ static int expand_q1_alu(uint32_t c, uint32_t *out)
 	uint32_t rd = creg(c, 7), rs2 = creg(c, 2);
 	uint32_t shamt = cbit(c, 12, 5) | cbits(c, 6, 2, 0);
 	int32_t imm = sext(shamt, 6);
-	static const uint32_t f3_of[4] = { 0, 4, 6, 7 };  /* sub xor or and */
+	static const uint32_t f3_of[4] = { 0, 4, 6, 7 }; /* sub xor or and */
 
 	switch ((c >> 10) & 3) {
 	case 0: /* c.srli */
@@ -297,7 +299,8 @@ static int expand_q1(uint32_t c, uint32_t *out)
 	case 3:
 		if (rd == 2) { /* c.addi16sp */
 			off = sext(cbit(c, 12, 9) | cbit(c, 6, 4) | cbit(c, 5, 6) |
-				   cbits(c, 4, 3, 7) | cbit(c, 2, 5), 10);
+					   cbits(c, 4, 3, 7) | cbit(c, 2, 5),
+				   10);
 			if (!off)
 				return -EINVAL;
 			*out = enc_i(0x13, 0, 2, 2, off);
@@ -312,12 +315,15 @@ static int expand_q1(uint32_t c, uint32_t *out)
 		return expand_q1_alu(c, out);
 	case 5: /* c.j */
 		off = sext(cbit(c, 12, 11) | cbit(c, 11, 4) | cbits(c, 10, 9, 8) | cbit(c, 8, 10) |
-			   cbit(c, 7, 6) | cbit(c, 6, 7) | cbits(c, 5, 3, 1) | cbit(c, 2, 5), 12);
+				   cbit(c, 7, 6) | cbit(c, 6, 7) | cbits(c, 5, 3, 1) |
+				   cbit(c, 2, 5),
+			   12);
 		*out = enc_j(0, off);
 		return 0;
 	default: /* 6 c.beqz, 7 c.bnez */
 		off = sext(cbit(c, 12, 8) | cbits(c, 11, 10, 3) | cbits(c, 6, 5, 6) |
-			   cbits(c, 4, 3, 1) | cbit(c, 2, 5), 9);
+				   cbits(c, 4, 3, 1) | cbit(c, 2, 5),
+			   9);
 		*out = enc_b((c >> 13) == 6 ? 0 : 1, rs1c, 0, off);
 		return 0;
 	}

@@ -30,54 +30,53 @@
 
 /* Operand layouts: how the decoder extracts operands, how disasm prints them. */
 enum insn_format {
-	INSN_FMT_NONE,      /* ecall, mret, fence.i, ... */
-	INSN_FMT_R,         /* rd, rs1, rs2 */
-	INSN_FMT_R1,        /* rd, rs1 (clz, sext.b, rev8, ...) */
-	INSN_FMT_I,         /* rd, rs1, simm12 */
-	INSN_FMT_SHIFT,     /* rd, rs1, shamt (bits 25:20) */
-	INSN_FMT_LOAD,      /* rd, simm12(rs1) */
-	INSN_FMT_STORE,     /* rs2, simm12(rs1) */
-	INSN_FMT_BRANCH,    /* rs1, rs2, pc + simm13 */
-	INSN_FMT_U,         /* rd, imm20 << 12 */
-	INSN_FMT_JAL,       /* rd, pc + simm21 */
-	INSN_FMT_JALR,      /* rd, simm12(rs1) */
-	INSN_FMT_FENCE,     /* pred, succ; imm = bits 31:20 */
-	INSN_FMT_CSR,       /* rd, csr, rs1 */
-	INSN_FMT_CSRI,      /* rd, csr, uimm5 (in imm) */
-	INSN_FMT_LR,        /* rd, (rs1) */
-	INSN_FMT_AMO,       /* rd, rs2, (rs1) */
-	INSN_FMT_SFENCE,    /* rs1, rs2 */
-	INSN_FMT_FLOAD,     /* fd, simm12(rs1) */
-	INSN_FMT_FSTORE,    /* fs2, simm12(rs1) */
-	INSN_FMT_F_RRR_RM,  /* fd, fs1, fs2, rm */
-	INSN_FMT_F_RRR,     /* fd, fs1, fs2 */
-	INSN_FMT_F_R4,      /* fd, fs1, fs2, fs3, rm */
-	INSN_FMT_F_RR_RM,   /* fd, fs1, rm */
-	INSN_FMT_F_RR,      /* fd, fs1 (exact conversions: rm not printed) */
-	INSN_FMT_F_CMP,     /* xd, fs1, fs2 */
-	INSN_FMT_F_XF_RM,   /* xd, fs1, rm */
-	INSN_FMT_F_XF,      /* xd, fs1 */
-	INSN_FMT_F_FX_RM,   /* fd, xs1, rm */
-	INSN_FMT_F_FX,      /* fd, xs1 */
+	INSN_FMT_NONE,	   /* ecall, mret, fence.i, ... */
+	INSN_FMT_R,	   /* rd, rs1, rs2 */
+	INSN_FMT_R1,	   /* rd, rs1 (clz, sext.b, rev8, ...) */
+	INSN_FMT_I,	   /* rd, rs1, simm12 */
+	INSN_FMT_SHIFT,	   /* rd, rs1, shamt (bits 25:20) */
+	INSN_FMT_LOAD,	   /* rd, simm12(rs1) */
+	INSN_FMT_STORE,	   /* rs2, simm12(rs1) */
+	INSN_FMT_BRANCH,   /* rs1, rs2, pc + simm13 */
+	INSN_FMT_U,	   /* rd, imm20 << 12 */
+	INSN_FMT_JAL,	   /* rd, pc + simm21 */
+	INSN_FMT_JALR,	   /* rd, simm12(rs1) */
+	INSN_FMT_FENCE,	   /* pred, succ; imm = bits 31:20 */
+	INSN_FMT_CSR,	   /* rd, csr, rs1 */
+	INSN_FMT_CSRI,	   /* rd, csr, uimm5 (in imm) */
+	INSN_FMT_LR,	   /* rd, (rs1) */
+	INSN_FMT_AMO,	   /* rd, rs2, (rs1) */
+	INSN_FMT_SFENCE,   /* rs1, rs2 */
+	INSN_FMT_FLOAD,	   /* fd, simm12(rs1) */
+	INSN_FMT_FSTORE,   /* fs2, simm12(rs1) */
+	INSN_FMT_F_RRR_RM, /* fd, fs1, fs2, rm */
+	INSN_FMT_F_RRR,	   /* fd, fs1, fs2 */
+	INSN_FMT_F_R4,	   /* fd, fs1, fs2, fs3, rm */
+	INSN_FMT_F_RR_RM,  /* fd, fs1, rm */
+	INSN_FMT_F_RR,	   /* fd, fs1 (exact conversions: rm not printed) */
+	INSN_FMT_F_CMP,	   /* xd, fs1, fs2 */
+	INSN_FMT_F_XF_RM,  /* xd, fs1, rm */
+	INSN_FMT_F_XF,	   /* xd, fs1 */
+	INSN_FMT_F_FX_RM,  /* fd, xs1, rm */
+	INSN_FMT_F_FX,	   /* fd, xs1 */
 };
 
 /* Masks: which bits identify an instruction. */
-#define INSN_MASK_OPC     0x0000007fu  /* opcode */
-#define INSN_MASK_F3      0x0000707fu  /* + funct3 */
-#define INSN_MASK_R       0xfe00707fu  /* + funct7 */
-#define INSN_MASK_SH64    0xfc00707fu  /* + funct6 (6-bit shamt) */
-#define INSN_MASK_R_RS2   0xfff0707fu  /* + funct7, rs2 */
-#define INSN_MASK_FP      0xfe00007fu  /* funct7, opcode; rm free */
-#define INSN_MASK_FP_RS2  0xfff0007fu  /* funct7, rs2, opcode; rm free */
-#define INSN_MASK_R4      0x0600007fu  /* fmt, opcode */
-#define INSN_MASK_AMO     0xf800707fu  /* funct5, funct3, opcode; aq/rl free */
-#define INSN_MASK_LR      0xf9f0707fu  /* + rs2 = 0 */
-#define INSN_MASK_SFENCE  0xfe007fffu
-#define INSN_MASK_ALL     0xffffffffu
+#define INSN_MASK_OPC 0x0000007fu    /* opcode */
+#define INSN_MASK_F3 0x0000707fu     /* + funct3 */
+#define INSN_MASK_R 0xfe00707fu	     /* + funct7 */
+#define INSN_MASK_SH64 0xfc00707fu   /* + funct6 (6-bit shamt) */
+#define INSN_MASK_R_RS2 0xfff0707fu  /* + funct7, rs2 */
+#define INSN_MASK_FP 0xfe00007fu     /* funct7, opcode; rm free */
+#define INSN_MASK_FP_RS2 0xfff0007fu /* funct7, rs2, opcode; rm free */
+#define INSN_MASK_R4 0x0600007fu     /* fmt, opcode */
+#define INSN_MASK_AMO 0xf800707fu    /* funct5, funct3, opcode; aq/rl free */
+#define INSN_MASK_LR 0xf9f0707fu     /* + rs2 = 0 */
+#define INSN_MASK_SFENCE 0xfe007fffu
+#define INSN_MASK_ALL 0xffffffffu
 
 /* Match values built from the fields. */
-#define INSN_ENC(opc, f3, f7) \
-	((uint32_t)(opc) | ((uint32_t)(f3) << 12) | ((uint32_t)(f7) << 25))
+#define INSN_ENC(opc, f3, f7) ((uint32_t)(opc) | ((uint32_t)(f3) << 12) | ((uint32_t)(f7) << 25))
 #define INSN_ENC_RS2(opc, f3, f7, rs2) (INSN_ENC(opc, f3, f7) | ((uint32_t)(rs2) << 20))
 #define INSN_ENC_SH64(opc, f3, f6) INSN_ENC(opc, f3, (f6) << 1)
 #define INSN_ENC_AMO(f3, f5) INSN_ENC(0x2f, f3, (f5) << 2)
@@ -325,7 +324,7 @@ enum insn_op {
 #define INSN_ENUM(ID, id, name, mask, match, fmt) OP_##ID,
 	INSN_LIST(INSN_ENUM)
 #undef INSN_ENUM
-	OP_COUNT
+		OP_COUNT
 };
 
 /* One row of the instruction table, indexed by enum insn_op. */
@@ -339,14 +338,14 @@ extern const struct insn_desc insn_table[OP_COUNT];
 
 /* A decoded instruction. Fields a format does not use are zero. */
 struct insn {
-	uint16_t op;       /* enum insn_op */
+	uint16_t op; /* enum insn_op */
 	uint8_t rd, rs1, rs2, rs3;
-	uint8_t len;       /* 2 (compressed) or 4 */
-	uint8_t rm;        /* funct3 as found: rounding mode for F/D */
-	uint8_t aqrl;      /* A: bit 1 = aq, bit 0 = rl */
-	uint16_t csr;      /* Zicsr: CSR number */
-	int64_t imm;       /* sign-extended immediate, shamt, uimm5 or fence bits */
-	uint32_t raw;      /* the bits fetched: a 16-bit parcel if compressed */
+	uint8_t len;  /* 2 (compressed) or 4 */
+	uint8_t rm;   /* funct3 as found: rounding mode for F/D */
+	uint8_t aqrl; /* A: bit 1 = aq, bit 0 = rl */
+	uint16_t csr; /* Zicsr: CSR number */
+	int64_t imm;  /* sign-extended immediate, shamt, uimm5 or fence bits */
+	uint32_t raw; /* the bits fetched: a 16-bit parcel if compressed */
 };
 
 /*

@@ -11,17 +11,15 @@
 #include "decode.h"
 
 const char *const insn_xreg_names[32] = {
-	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
-	"s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-	"a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
-	"s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	"zero", "ra", "sp", "gp", "tp",	 "t0",	"t1", "t2", "s0", "s1", "a0",
+	"a1",	"a2", "a3", "a4", "a5",	 "a6",	"a7", "s2", "s3", "s4", "s5",
+	"s6",	"s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
 const char *const insn_freg_names[32] = {
-	"ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7",
-	"fs0", "fs1", "fa0", "fa1", "fa2", "fa3", "fa4", "fa5",
-	"fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7",
-	"fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+	"ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1",  "fa0",
+	"fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4",  "fs5",
+	"fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
 
 struct csr_name {
@@ -31,26 +29,25 @@ struct csr_name {
 
 /* The CSRs this machine implements, as objdump names them. */
 static const struct csr_name csr_names[] = {
-	{ 0x001, "fflags" }, { 0x002, "frm" }, { 0x003, "fcsr" },
-	{ 0xc00, "cycle" }, { 0xc01, "time" }, { 0xc02, "instret" },
-	{ 0x100, "sstatus" }, { 0x104, "sie" }, { 0x105, "stvec" },
-	{ 0x106, "scounteren" }, { 0x10a, "senvcfg" }, { 0x140, "sscratch" },
-	{ 0x141, "sepc" }, { 0x142, "scause" }, { 0x143, "stval" }, { 0x144, "sip" },
-	{ 0x14d, "stimecmp" }, { 0x180, "satp" },
-	{ 0x300, "mstatus" }, { 0x301, "misa" }, { 0x302, "medeleg" }, { 0x303, "mideleg" },
-	{ 0x304, "mie" }, { 0x305, "mtvec" }, { 0x306, "mcounteren" }, { 0x30a, "menvcfg" },
-	{ 0x320, "mcountinhibit" }, { 0x340, "mscratch" }, { 0x341, "mepc" },
-	{ 0x342, "mcause" }, { 0x343, "mtval" }, { 0x344, "mip" },
-	{ 0x3a0, "pmpcfg0" }, { 0x3a2, "pmpcfg2" },
-	{ 0x3b0, "pmpaddr0" }, { 0x3b1, "pmpaddr1" }, { 0x3b2, "pmpaddr2" },
-	{ 0x3b3, "pmpaddr3" }, { 0x3b4, "pmpaddr4" }, { 0x3b5, "pmpaddr5" },
-	{ 0x3b6, "pmpaddr6" }, { 0x3b7, "pmpaddr7" }, { 0x3b8, "pmpaddr8" },
-	{ 0x3b9, "pmpaddr9" }, { 0x3ba, "pmpaddr10" }, { 0x3bb, "pmpaddr11" },
-	{ 0x3bc, "pmpaddr12" }, { 0x3bd, "pmpaddr13" }, { 0x3be, "pmpaddr14" },
-	{ 0x3bf, "pmpaddr15" },
-	{ 0xb00, "mcycle" }, { 0xb02, "minstret" },
-	{ 0xf11, "mvendorid" }, { 0xf12, "marchid" }, { 0xf13, "mimpid" },
-	{ 0xf14, "mhartid" },
+	{ 0x001, "fflags" },	 { 0x002, "frm" },	 { 0x003, "fcsr" },
+	{ 0xc00, "cycle" },	 { 0xc01, "time" },	 { 0xc02, "instret" },
+	{ 0x100, "sstatus" },	 { 0x104, "sie" },	 { 0x105, "stvec" },
+	{ 0x106, "scounteren" }, { 0x10a, "senvcfg" },	 { 0x140, "sscratch" },
+	{ 0x141, "sepc" },	 { 0x142, "scause" },	 { 0x143, "stval" },
+	{ 0x144, "sip" },	 { 0x14d, "stimecmp" },	 { 0x180, "satp" },
+	{ 0x300, "mstatus" },	 { 0x301, "misa" },	 { 0x302, "medeleg" },
+	{ 0x303, "mideleg" },	 { 0x304, "mie" },	 { 0x305, "mtvec" },
+	{ 0x306, "mcounteren" }, { 0x30a, "menvcfg" },	 { 0x320, "mcountinhibit" },
+	{ 0x340, "mscratch" },	 { 0x341, "mepc" },	 { 0x342, "mcause" },
+	{ 0x343, "mtval" },	 { 0x344, "mip" },	 { 0x3a0, "pmpcfg0" },
+	{ 0x3a2, "pmpcfg2" },	 { 0x3b0, "pmpaddr0" },	 { 0x3b1, "pmpaddr1" },
+	{ 0x3b2, "pmpaddr2" },	 { 0x3b3, "pmpaddr3" },	 { 0x3b4, "pmpaddr4" },
+	{ 0x3b5, "pmpaddr5" },	 { 0x3b6, "pmpaddr6" },	 { 0x3b7, "pmpaddr7" },
+	{ 0x3b8, "pmpaddr8" },	 { 0x3b9, "pmpaddr9" },	 { 0x3ba, "pmpaddr10" },
+	{ 0x3bb, "pmpaddr11" },	 { 0x3bc, "pmpaddr12" }, { 0x3bd, "pmpaddr13" },
+	{ 0x3be, "pmpaddr14" },	 { 0x3bf, "pmpaddr15" }, { 0xb00, "mcycle" },
+	{ 0xb02, "minstret" },	 { 0xf11, "mvendorid" }, { 0xf12, "marchid" },
+	{ 0xf13, "mimpid" },	 { 0xf14, "mhartid" },
 };
 
 static const char *const rm_names[8] = {
@@ -123,11 +120,11 @@ int insn_disasm(const struct insn *in, uint64_t pc, char *buf, size_t len)
 				(unsigned long long)in->imm);
 	case INSN_FMT_LOAD:
 	case INSN_FMT_JALR:
-		return snprintf(buf, len, "%-7s %s, %lld(%s)", name, x[in->rd],
-				(long long)in->imm, x[in->rs1]);
+		return snprintf(buf, len, "%-7s %s, %lld(%s)", name, x[in->rd], (long long)in->imm,
+				x[in->rs1]);
 	case INSN_FMT_STORE:
-		return snprintf(buf, len, "%-7s %s, %lld(%s)", name, x[in->rs2],
-				(long long)in->imm, x[in->rs1]);
+		return snprintf(buf, len, "%-7s %s, %lld(%s)", name, x[in->rs2], (long long)in->imm,
+				x[in->rs1]);
 	case INSN_FMT_BRANCH:
 		return snprintf(buf, len, "%-7s %s, %s, 0x%llx", name, x[in->rs1], x[in->rs2],
 				(unsigned long long)(pc + in->imm));
@@ -159,11 +156,11 @@ int insn_disasm(const struct insn *in, uint64_t pc, char *buf, size_t len)
 	case INSN_FMT_SFENCE:
 		return snprintf(buf, len, "%-7s %s, %s", name, x[in->rs1], x[in->rs2]);
 	case INSN_FMT_FLOAD:
-		return snprintf(buf, len, "%-7s %s, %lld(%s)", name, f[in->rd],
-				(long long)in->imm, x[in->rs1]);
+		return snprintf(buf, len, "%-7s %s, %lld(%s)", name, f[in->rd], (long long)in->imm,
+				x[in->rs1]);
 	case INSN_FMT_FSTORE:
-		return snprintf(buf, len, "%-7s %s, %lld(%s)", name, f[in->rs2],
-				(long long)in->imm, x[in->rs1]);
+		return snprintf(buf, len, "%-7s %s, %lld(%s)", name, f[in->rs2], (long long)in->imm,
+				x[in->rs1]);
 	case INSN_FMT_F_RRR_RM:
 		return snprintf(buf, len, "%-7s %s, %s, %s%s", name, f[in->rd], f[in->rs1],
 				f[in->rs2], rm_suffix(in, rm, sizeof(rm)));

@@ -24,7 +24,7 @@ typedef unsigned __int128 u128;
 
 /* Layout of one IEEE binary interchange format. */
 struct fpu_format {
-	int frac_bits;	/* stored significand bits */
+	int frac_bits; /* stored significand bits */
 	int exp_bits;
 	int bias;
 	uint64_t canonical_nan;
@@ -35,7 +35,7 @@ static const struct fpu_format fpu_f64 = { 52, 11, 1023, FPU_F64_CANONICAL_NAN }
 
 enum fpu_class {
 	FPU_CLASS_ZERO,
-	FPU_CLASS_FINITE,	/* normal or subnormal, normalised on unpack */
+	FPU_CLASS_FINITE, /* normal or subnormal, normalised on unpack */
 	FPU_CLASS_INF,
 	FPU_CLASS_QNAN,
 	FPU_CLASS_SNAN,
@@ -44,8 +44,8 @@ enum fpu_class {
 struct fpu_value {
 	enum fpu_class cls;
 	bool sign;
-	int exp;	/* unbiased exponent of the leading one */
-	uint64_t sig;	/* leading one at bit 62 when finite */
+	int exp;      /* unbiased exponent of the leading one */
+	uint64_t sig; /* leading one at bit 62 when finite */
 };
 
 #define FPU_SIG_TOP 62
@@ -152,7 +152,7 @@ static uint64_t fpu_round_bits(uint64_t sig, int shift, int rm, bool sign, bool 
 	case FPU_RMM:
 		up = rem >= half;
 		break;
-	default:	/* FPU_RTZ */
+	default: /* FPU_RTZ */
 		up = false;
 		break;
 	}
@@ -365,8 +365,8 @@ static uint64_t fpu_mul(const struct fpu_format *fmt, uint64_t a_bits, uint64_t 
 	}
 	if (a.cls == FPU_CLASS_ZERO || b.cls == FPU_CLASS_ZERO)
 		return fpu_pack_zero(fmt, sign);
-	return fpu_round_pack128(fmt, sign, a.exp + b.exp - 2 * FPU_SIG_TOP,
-				 (u128)a.sig * b.sig, rm, flags);
+	return fpu_round_pack128(fmt, sign, a.exp + b.exp - 2 * FPU_SIG_TOP, (u128)a.sig * b.sig,
+				 rm, flags);
 }
 
 static uint64_t fpu_div(const struct fpu_format *fmt, uint64_t a_bits, uint64_t b_bits, int rm,
@@ -428,7 +428,7 @@ static uint64_t fpu_sqrt(const struct fpu_format *fmt, uint64_t a_bits, int rm, 
 	if (fpu_is_nan(a.cls))
 		return fpu_nan_result(fmt, &a, NULL, NULL, flags);
 	if (a.cls == FPU_CLASS_ZERO)
-		return a_bits;	/* sqrt(-0) is -0 */
+		return a_bits; /* sqrt(-0) is -0 */
 	if (a.sign)
 		return fpu_invalid(fmt, flags);
 	if (a.cls == FPU_CLASS_INF)
@@ -497,8 +497,7 @@ static inline uint64_t fpu_order_key(const struct fpu_format *fmt, uint64_t bits
 {
 	uint64_t sign_bit = 1ull << fpu_sign_shift(fmt);
 
-	return (bits & sign_bit) ? (sign_bit - 1) - (bits & (sign_bit - 1)) :
-				   bits | sign_bit;
+	return (bits & sign_bit) ? (sign_bit - 1) - (bits & (sign_bit - 1)) : bits | sign_bit;
 }
 
 static inline bool fpu_both_zero(const struct fpu_format *fmt, uint64_t a, uint64_t b)
@@ -588,8 +587,8 @@ static uint64_t fpu_classify(const struct fpu_format *fmt, uint64_t bits)
  * RISC-V specifies. The result is returned in a uint64_t holding the two's
  * complement bits; NV replaces NX when the value does not fit.
  */
-static uint64_t fpu_to_int(const struct fpu_format *fmt, uint64_t bits, int width,
-			   bool is_signed, int rm, unsigned *flags)
+static uint64_t fpu_to_int(const struct fpu_format *fmt, uint64_t bits, int width, bool is_signed,
+			   int rm, unsigned *flags)
 {
 	struct fpu_value v = fpu_unpack(fmt, bits);
 	uint64_t max = is_signed ? (1ull << (width - 1)) - 1 : ~0ull >> (64 - width);

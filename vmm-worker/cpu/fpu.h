@@ -42,10 +42,10 @@ uint32_t f32_sqrt(uint32_t a, int rm, unsigned *flags);
 uint32_t f32_fma(uint32_t a, uint32_t b, uint32_t c, int rm, unsigned *flags);
 uint32_t f32_min(uint32_t a, uint32_t b, unsigned *flags);
 uint32_t f32_max(uint32_t a, uint32_t b, unsigned *flags);
-int f32_eq(uint32_t a, uint32_t b, unsigned *flags);  /* quiet */
-int f32_lt(uint32_t a, uint32_t b, unsigned *flags);  /* signaling */
-int f32_le(uint32_t a, uint32_t b, unsigned *flags);  /* signaling */
-uint64_t f32_classify(uint32_t a);                    /* fclass.s bit mask */
+int f32_eq(uint32_t a, uint32_t b, unsigned *flags); /* quiet */
+int f32_lt(uint32_t a, uint32_t b, unsigned *flags); /* signaling */
+int f32_le(uint32_t a, uint32_t b, unsigned *flags); /* signaling */
+uint64_t f32_classify(uint32_t a);		     /* fclass.s bit mask */
 
 uint64_t f64_add(uint64_t a, uint64_t b, int rm, unsigned *flags);
 uint64_t f64_sub(uint64_t a, uint64_t b, int rm, unsigned *flags);

@@ -145,7 +145,7 @@ EXEC_R(xor, a ^ b)
 EXEC_R(srl, a >> (b & 63))
 EXEC_R(sra, (uint64_t)((int64_t)a >> (b & 63)))
 EXEC_R(or, a | b)
-EXEC_R(and, a & b)
+EXEC_R(and, a &b)
 EXEC_R(addw, sx32(a + b))
 EXEC_R(subw, sx32(a - b))
 EXEC_R(sllw, sx32((uint32_t)a << (b & 31)))
@@ -157,7 +157,7 @@ EXEC_I(slti, (int64_t)a < (int64_t)b)
 EXEC_I(sltiu, a < b)
 EXEC_I(xori, a ^ b)
 EXEC_I(ori, a | b)
-EXEC_I(andi, a & b)
+EXEC_I(andi, a &b)
 EXEC_I(slli, a << b)
 EXEC_I(srli, a >> b)
 EXEC_I(srai, (uint64_t)((int64_t)a >> b))
@@ -166,7 +166,7 @@ EXEC_I(slliw, sx32((uint32_t)a << b))
 EXEC_I(srliw, sx32((uint32_t)a >> b))
 EXEC_I(sraiw, sx32((uint32_t)((int32_t)a >> b)))
 
-EXEC_R(mul, a * b)
+EXEC_R(mul, a *b)
 EXEC_R(mulh, (uint64_t)(((__int128)(int64_t)a * (__int128)(int64_t)b) >> 64))
 EXEC_R(mulhsu, (uint64_t)(((__int128)(int64_t)a * (__int128)b) >> 64))
 EXEC_R(mulhu, (uint64_t)(((unsigned __int128)a * b) >> 64))
@@ -174,7 +174,7 @@ EXEC_R(div, div64((int64_t)a, (int64_t)b))
 EXEC_R(divu, b ? a / b : UINT64_MAX)
 EXEC_R(rem, rem64((int64_t)a, (int64_t)b))
 EXEC_R(remu, b ? a % b : a)
-EXEC_R(mulw, sx32(a * b))
+EXEC_R(mulw, sx32(a *b))
 EXEC_R(divw, div32((int32_t)a, (int32_t)b))
 EXEC_R(divuw, (uint32_t)b ? sx32((uint32_t)a / (uint32_t)b) : UINT64_MAX)
 EXEC_R(remw, rem32((int32_t)a, (int32_t)b))
@@ -348,8 +348,8 @@ static void exec_sfence_vma(struct cpu *cpu, const struct insn *in)
 		raise_illegal(cpu, in);
 }
 
-static void csr_execute(struct cpu *cpu, const struct insn *in, enum csr_op op,
-			uint64_t operand, bool write)
+static void csr_execute(struct cpu *cpu, const struct insn *in, enum csr_op op, uint64_t operand,
+			bool write)
 {
 	uint64_t old;
 
@@ -453,8 +453,8 @@ static void exec_sc_d(struct cpu *cpu, const struct insn *in)
 		return;
 	}
 	ok = cpu->reservation_valid && cpu->reservation_addr == paddr &&
-	     __atomic_compare_exchange_n(p, &expected, cpu->x[in->rs2], false,
-					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	     __atomic_compare_exchange_n(p, &expected, cpu->x[in->rs2], false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST);
 	cpu->reservation_valid = false;
 	cpu->x[in->rd] = !ok;
 }
@@ -831,8 +831,7 @@ static void interp_count(struct cpu *cpu, uint64_t cycle_before, uint64_t instre
 
 	if (!(inhibit & INTERP_INHIBIT_CY) && cpu->csr.mcycle == cycle_before)
 		cpu->csr.mcycle++;
-	if (!cpu->trapped && !(inhibit & INTERP_INHIBIT_IR) &&
-	    cpu->csr.minstret == instret_before)
+	if (!cpu->trapped && !(inhibit & INTERP_INHIBIT_IR) && cpu->csr.minstret == instret_before)
 		cpu->csr.minstret++;
 }
 
@@ -879,8 +878,9 @@ static bool interp_take_interrupt(struct cpu *cpu)
 	if (cpu->trace)
 		fprintf(stderr, "%u %016llx interrupt cause=%llu\n", cpu->hart_id,
 			(unsigned long long)pc,
-			(unsigned long long)((cpu->priv == PRIV_M ? cpu->csr.mcause :
-					      cpu->csr.scause) & ~(1ull << 63)));
+			(unsigned long long)((cpu->priv == PRIV_M ? cpu->csr.mcause
+								  : cpu->csr.scause) &
+					     ~(1ull << 63)));
 	return true;
 }
 

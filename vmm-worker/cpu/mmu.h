@@ -43,8 +43,8 @@ enum mmu_access {
  * force when it was filled; any change of that context flushes the TLB.
  */
 struct mmu_tlb_entry {
-	uint64_t vpage;     /* page-aligned guest vaddr, or MMU_TLB_INVALID */
-	uintptr_t addend;   /* host pointer = guest vaddr + addend */
+	uint64_t vpage;	  /* page-aligned guest vaddr, or MMU_TLB_INVALID */
+	uintptr_t addend; /* host pointer = guest vaddr + addend */
 };
 
 struct mmu_state {
@@ -55,8 +55,8 @@ struct mmu_state {
  * TLB fast path: the host pointer for a naturally aligned access of `size`
  * bytes at vaddr, or NULL on a miss (then use mmu_load/mmu_store/...).
  */
-static inline void *mmu_tlb_lookup(struct mmu_state *mmu, enum mmu_access access,
-				   uint64_t vaddr, unsigned size)
+static inline void *mmu_tlb_lookup(struct mmu_state *mmu, enum mmu_access access, uint64_t vaddr,
+				   unsigned size)
 {
 	const struct mmu_tlb_entry *e =
 		&mmu->tlb[access][(vaddr >> MMU_PAGE_SHIFT) & (MMU_TLB_SIZE - 1)];
@@ -74,8 +74,7 @@ static inline void *mmu_tlb_lookup(struct mmu_state *mmu, enum mmu_access access
  * Returns 0 with *paddr set, or the exception cause to raise (nothing is
  * raised on the hart).
  */
-int mmu_translate(struct cpu *cpu, uint64_t vaddr, enum mmu_access access,
-		  uint64_t *paddr);
+int mmu_translate(struct cpu *cpu, uint64_t vaddr, enum mmu_access access, uint64_t *paddr);
 
 /*
  * Guest loads and stores of 1, 2, 4 or 8 bytes, little-endian; a load
@@ -101,8 +100,7 @@ bool mmu_fetch(struct cpu *cpu, uint64_t vaddr, uint32_t *insn);
  * physical address. Raises the exception and returns NULL on a fault
  * (misaligned → store/AMO address misaligned; not RAM → access fault).
  */
-void *mmu_atomic_ptr(struct cpu *cpu, uint64_t vaddr, unsigned size,
-		     bool is_load, uint64_t *paddr);
+void *mmu_atomic_ptr(struct cpu *cpu, uint64_t vaddr, unsigned size, bool is_load, uint64_t *paddr);
 
 /* Drop cached translations (satp write, sfence.vma, privilege change). */
 void mmu_flush(struct cpu *cpu);

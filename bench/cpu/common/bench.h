@@ -20,7 +20,7 @@
 #endif
 
 /* Scale an outer repetition count; never below one pass. */
-#define BENCH_SCALED(n)                                                                            \
+#define BENCH_SCALED(n) \
 	((n) * (int64_t)BENCH_SCALE_PCT / 100 > 0 ? (n) * (int64_t)BENCH_SCALE_PCT / 100 : 1)
 
 /* Keep the compiler from inlining, cloning or constant-folding across a call. */

@@ -44,7 +44,7 @@
 #define INIT_BLOCK 4096u
 #define INIT_WORDS (INIT_BLOCK / 8)
 #define INIT_CHUNK (1024u * 1024u)
-#define INIT_PATTERN_SEED 0x766d6d64696e6974ull	/* "vmmdinit" */
+#define INIT_PATTERN_SEED 0x766d6d64696e6974ull /* "vmmdinit" */
 #define INIT_RANDOM_OPS 4096
 #define INIT_RANDOM_SECONDS 1.0
 #define INIT_FINISHER_FAIL 0x3333u
@@ -239,8 +239,8 @@ static int disk_find(char *path, size_t size)
 
 struct disk_run {
 	int fd;
-	uint64_t blocks;	/* size of the tested region in 4 KiB blocks */
-	unsigned char *buf;	/* INIT_CHUNK bytes, block aligned for O_DIRECT */
+	uint64_t blocks;    /* size of the tested region in 4 KiB blocks */
+	unsigned char *buf; /* INIT_CHUNK bytes, block aligned for O_DIRECT */
 	unsigned long bad_blocks;
 	uint64_t first_bad;
 	double io_seconds;
@@ -322,8 +322,7 @@ static long disk_random(struct disk_run *run, bool write, uint64_t seed)
 	return ops;
 }
 
-static void disk_format_rate(char *out, size_t size, double value, double seconds,
-			     const char *unit)
+static void disk_format_rate(char *out, size_t size, double value, double seconds, const char *unit)
 {
 	if (seconds <= 0)
 		snprintf(out, size, "-");
@@ -424,8 +423,8 @@ static int test_disk(char *detail, size_t size)
 			goto out;
 		}
 	}
-	init_log("disk-bench: seq-write=%s seq-read=%s rand-read-4k=%s rand-write-4k=%s",
-		 seq_write, seq_read, rand_read, rand_write);
+	init_log("disk-bench: seq-write=%s seq-read=%s rand-read-4k=%s rand-write-4k=%s", seq_write,
+		 seq_read, rand_read, rand_write);
 
 	if (run.bad_blocks) {
 		ret = -EIO;
@@ -454,12 +453,12 @@ static long futex(uint32_t *word, int op, uint32_t value)
 struct smp_shared {
 	uint64_t fetch_add_total;
 	uint64_t cas_total;
-	uint32_t word_total;		/* 32-bit AMOs */
-	uint32_t lock;			/* test-and-set spin lock guarding locked_total */
-	uint64_t locked_total;		/* plain read-modify-write under the lock */
-	uint32_t arrived;		/* start barrier: threads that arrived */
-	uint32_t go;			/* start barrier futex word: 0, SMP_GO or SMP_ABORT */
-	uint32_t turn;			/* ping-pong: whose turn, futex word */
+	uint32_t word_total;   /* 32-bit AMOs */
+	uint32_t lock;	       /* test-and-set spin lock guarding locked_total */
+	uint64_t locked_total; /* plain read-modify-write under the lock */
+	uint32_t arrived;      /* start barrier: threads that arrived */
+	uint32_t go;	       /* start barrier futex word: 0, SMP_GO or SMP_ABORT */
+	uint32_t turn;	       /* ping-pong: whose turn, futex word */
 	unsigned int nthreads;
 };
 
@@ -467,7 +466,7 @@ struct smp_thread {
 	pthread_t thread;
 	struct smp_shared *shared;
 	int cpu;
-	int pong;			/* -1: not in the ping-pong, else 0 or 1 */
+	int pong; /* -1: not in the ping-pong, else 0 or 1 */
 	bool pinned;
 	unsigned long handoffs;
 };
@@ -478,7 +477,7 @@ static void smp_lock(uint32_t *lock)
 
 	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
 		if (++spins % 64 == 0)
-			sched_yield();	/* harts may outnumber host cores under emulation */
+			sched_yield(); /* harts may outnumber host cores under emulation */
 }
 
 static void smp_unlock(uint32_t *lock)
@@ -613,16 +612,15 @@ static int test_smp(char *detail, size_t size)
 		ret = -EIO;
 		snprintf(detail, size,
 			 "threads=%u expected %llu: fetch_add=%llu cas=%llu locked=%llu "
-			 "amo32=%u/%u handoffs=%lu/%lu unpinned=%u", n,
-			 (unsigned long long)expect,
-			 (unsigned long long)shared.fetch_add_total,
+			 "amo32=%u/%u handoffs=%lu/%lu unpinned=%u",
+			 n, (unsigned long long)expect, (unsigned long long)shared.fetch_add_total,
 			 (unsigned long long)shared.cas_total,
 			 (unsigned long long)shared.locked_total, shared.word_total,
 			 (uint32_t)(3 * expect), handoffs, 2 * options.futex_rounds, unpinned);
 		goto out;
 	}
-	snprintf(detail, size, "harts=%u threads=%u ops=%llu futex-handoffs=%lu in %.0f ms",
-		 cpus, n, (unsigned long long)expect * 4, handoffs, elapsed * 1e3);
+	snprintf(detail, size, "harts=%u threads=%u ops=%llu futex-handoffs=%lu in %.0f ms", cpus,
+		 n, (unsigned long long)expect * 4, handoffs, elapsed * 1e3);
 	ret = 0;
 out:
 	free(threads);
@@ -704,7 +702,7 @@ static int test_cpu(char *detail, size_t size)
 	int_ms = (init_now() - t0) * 1e3;
 
 	t0 = init_now();
-	for (i = terms; i >= 1; i--)	/* smallest terms first keeps rounding error low */
+	for (i = terms; i >= 1; i--) /* smallest terms first keeps rounding error low */
 		sum += 1.0 / ((double)i * i);
 	for (i = 1; i <= terms / 16; i++) {
 		double a = i * 1.37, x = a > 1 ? a : 1;
@@ -720,13 +718,14 @@ static int test_cpu(char *detail, size_t size)
 
 	free(want);
 	if (bad || err_sum > 1e-9 || err_sqrt > 1e-14) {
-		snprintf(detail, size, "integer mismatches=%lu zeta(2) error=%g sqrt error=%g",
-			 bad, err_sum, err_sqrt);
+		snprintf(detail, size, "integer mismatches=%lu zeta(2) error=%g sqrt error=%g", bad,
+			 err_sum, err_sqrt);
 		return -EIO;
 	}
-	snprintf(detail, size, "int=%.0f ms (%lu KiB crc32, %lu divisions) float=%.0f ms "
-		 "(%lu terms, %lu sqrt)", int_ms, reps * len / 1024, terms, float_ms,
-		 terms, terms / 16);
+	snprintf(detail, size,
+		 "int=%.0f ms (%lu KiB crc32, %lu divisions) float=%.0f ms "
+		 "(%lu terms, %lu sqrt)",
+		 int_ms, reps * len / 1024, terms, float_ms, terms, terms / 16);
 	return 0;
 }
 
