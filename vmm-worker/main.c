@@ -8,10 +8,13 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
+
+#include <libfdt.h>
 
 #include "config.h"
 #include "machine/machine.h"
@@ -42,6 +45,25 @@ static void worker_wait(struct machine *m, int sigfd)
 	}
 }
 
+/* --dump-dtb: write the device tree blob. Returns the exit status. */
+static int worker_dump_dtb(const struct machine *m, const char *path)
+{
+	size_t size = fdt_totalsize(m->fdt);
+	FILE *f = fopen(path, "wb");
+	bool written;
+
+	if (!f) {
+		fprintf(stderr, "vmm-worker: --dump-dtb %s: %s\n", path, strerror(errno));
+		return WORKER_EXIT_HOST;
+	}
+	written = fwrite(m->fdt, 1, size, f) == size;
+	if (fclose(f) || !written) {
+		fprintf(stderr, "vmm-worker: --dump-dtb %s: %s\n", path, strerror(errno));
+		return WORKER_EXIT_HOST;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct worker_options opts;
@@ -63,20 +85,28 @@ int main(int argc, char **argv)
 		printf("vmm-worker %s\n", PACKAGE_VERSION);
 		return 0;
 	}
-	if (opts.append)
-		fprintf(stderr, "vmm-worker: note: --append has no effect until the board "
-				"has a device tree\n");
 	cfg = (struct machine_config){
 		.kernel = opts.kernel,
 		.bios = opts.bios,
+		.initrd = opts.initrd,
+		.append = opts.append,
+		.console_input = opts.console_input && !opts.dump_dtb,
 		.mem_size = opts.mem_size,
 		.smp = opts.smp,
 		.trace = opts.trace,
+		.drive = opts.drive[0] ? opts.drive : NULL,
+		.drive_readonly = opts.drive_readonly,
+		.rng = opts.rng,
 	};
 	ret = machine_init(&m, &cfg, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "vmm-worker: %s\n", err);
 		return WORKER_EXIT_USAGE;
+	}
+	if (opts.dump_dtb) {
+		ret = worker_dump_dtb(&m, opts.dump_dtb);
+		machine_fini(&m);
+		return ret;
 	}
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);

@@ -12,11 +12,17 @@
 
 const char options_usage[] =
 	"usage: vmm-worker --kernel FILE [options]\n"
-	"  --kernel FILE     guest program or kernel (RISC-V ELF or raw image)\n"
-	"  --bios FILE|none  firmware loaded at the start of RAM (default: none)\n"
+	"  --kernel FILE     guest program or kernel (RISC-V ELF, Linux Image or raw image)\n"
+	"  --bios FILE|none  firmware (e.g. OpenSBI fw_jump.bin) at the start of RAM; the\n"
+	"                    kernel then goes 2 MiB up (default: none, the kernel runs in M-mode)\n"
+	"  --initrd FILE     initial ramdisk, placed high in RAM and named in /chosen\n"
 	"  --mem SIZE        guest RAM, e.g. 128M, 2G; a bare number is MiB (default 128M)\n"
 	"  --smp N           number of harts, 1-8 (default 1)\n"
-	"  --append STR      kernel command line (passed through the device tree)\n"
+	"  --append STR      kernel command line (/chosen/bootargs in the device tree)\n"
+	"  --console stdio|none  the UART receives the worker's stdin (default) or nothing\n"
+	"  --dump-dtb FILE   write the board's device tree blob to FILE and exit\n"
+	"  --drive file=IMG[,readonly]  raw disk image on virtio-blk (/dev/vda)\n"
+	"  --rng             a virtio-rng device fed by the host's getrandom()\n"
 	"  --interp          run on the reference interpreter\n"
 	"  --trace           print every executed instruction on stderr\n"
 	"  --help, --version\n";
@@ -31,6 +37,11 @@ enum {
 	OPT_TRACE,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_DRIVE,
+	OPT_RNG,
+	OPT_INITRD,
+	OPT_DUMP_DTB,
+	OPT_CONSOLE,
 };
 
 static const struct option options_table[] = {
@@ -43,6 +54,11 @@ static const struct option options_table[] = {
 	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "drive", required_argument, NULL, OPT_DRIVE },
+	{ "rng", no_argument, NULL, OPT_RNG },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
+	{ "console", required_argument, NULL, OPT_CONSOLE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -108,11 +124,58 @@ static int options_parse_count(const char *text, unsigned *count)
 	return 0;
 }
 
+int options_parse_drive(const char *text, struct worker_options *opts, char *errbuf,
+			size_t errlen)
+{
+	const char *p = text;
+	bool have_file = false;
+
+	if (opts->drive[0]) {
+		snprintf(errbuf, errlen, "--drive: only one disk is supported");
+		return -EINVAL;
+	}
+	while (*p) {
+		size_t len = strcspn(p, ",");
+
+		if (!strncmp(p, "file=", 5) && len > 5 && len - 5 < sizeof(opts->drive)) {
+			memcpy(opts->drive, p + 5, len - 5);
+			opts->drive[len - 5] = '\0';
+			have_file = true;
+		} else if ((len == 8 && !strncmp(p, "readonly", 8)) ||
+			   (len == 11 && !strncmp(p, "readonly=on", 11))) {
+			opts->drive_readonly = true;
+		} else if (len == 12 && !strncmp(p, "readonly=off", 12)) {
+			opts->drive_readonly = false;
+		} else if ((len == 10 && !strncmp(p, "format=raw", 10)) ||
+			   (len == 9 && !strncmp(p, "if=virtio", 9))) {
+			/* QEMU's spelling of what this worker always does. */
+		} else {
+			snprintf(errbuf, errlen, "--drive %s: unknown or malformed '%.*s'", text,
+				 (int)len, p);
+			opts->drive[0] = '\0';
+			return -EINVAL;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!have_file) {
+		snprintf(errbuf, errlen, "--drive %s: needs file=IMG", text);
+		opts->drive[0] = '\0';
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int options_parse(int argc, char **argv, struct worker_options *opts, char *errbuf, size_t errlen)
 {
 	int opt;
 
-	*opts = (struct worker_options){ .mem_size = OPTIONS_DEFAULT_MEM, .smp = 1 };
+	*opts = (struct worker_options){
+		.mem_size = OPTIONS_DEFAULT_MEM,
+		.smp = 1,
+		.console_input = true,
+	};
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long_only(argc, argv, ":", options_table, NULL)) != -1) {
@@ -145,6 +208,27 @@ int options_parse(int argc, char **argv, struct worker_options *opts, char *errb
 		case OPT_TRACE:
 			opts->trace = true;
 			break;
+		case OPT_DRIVE:
+			if (options_parse_drive(optarg, opts, errbuf, errlen))
+				return -EINVAL;
+			break;
+		case OPT_RNG:
+			opts->rng = true;
+			break;
+		case OPT_INITRD:
+			opts->initrd = optarg;
+			break;
+		case OPT_DUMP_DTB:
+			opts->dump_dtb = optarg;
+			break;
+		case OPT_CONSOLE:
+			if (strcmp(optarg, "stdio") && strcmp(optarg, "none")) {
+				snprintf(errbuf, errlen, "--console %s: must be stdio or none",
+					 optarg);
+				return -EINVAL;
+			}
+			opts->console_input = !strcmp(optarg, "stdio");
+			break;
 		case OPT_HELP:
 			opts->help = true;
 			return 0;
@@ -164,7 +248,8 @@ int options_parse(int argc, char **argv, struct worker_options *opts, char *errb
 		snprintf(errbuf, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
 		return -EINVAL;
 	}
-	if (!opts->kernel) {
+	/* The device tree alone needs no kernel. */
+	if (!opts->kernel && !opts->dump_dtb) {
 		snprintf(errbuf, errlen, "--kernel FILE is required (see --help)");
 		return -EINVAL;
 	}

@@ -9,22 +9,31 @@
 #include <stdint.h>
 
 #define OPTIONS_DEFAULT_MEM (128ull << 20)
+#define OPTIONS_PATH_MAX 4096
 
 struct worker_options {
 	const char *kernel;
 	const char *bios; /* NULL for `--bios none` */
 	const char *append;
+	const char *initrd;   /* --initrd FILE */
+	const char *dump_dtb; /* --dump-dtb FILE: write the device tree and exit */
+	bool console_input;   /* --console stdio (default) | none */
 	uint64_t mem_size;
 	unsigned smp;
 	bool trace;
 	bool interp;
+	/* --drive file=IMG[,readonly]: a virtio-blk disk ("" for none). */
+	char drive[OPTIONS_PATH_MAX];
+	bool drive_readonly;
+	bool rng; /* --rng: a virtio-rng device */
 	bool help;
 	bool version;
 };
 
 /*
  * Parse argv. Returns 0, or -EINVAL with a one-line message in errbuf
- * (unknown option, missing or malformed value, missing --kernel).
+ * (unknown option, missing or malformed value, missing --kernel unless
+ * --dump-dtb).
  */
 int options_parse(int argc, char **argv, struct worker_options *opts, char *errbuf, size_t errlen);
 
@@ -33,6 +42,14 @@ int options_parse(int argc, char **argv, struct worker_options *opts, char *errb
  * Returns 0 or -EINVAL.
  */
 int options_parse_size(const char *text, uint64_t *bytes);
+
+/*
+ * Parse a --drive value: "file=IMG" followed by optional ",readonly"
+ * (also "readonly=on|off"), ",format=raw" and ",if=virtio" as QEMU
+ * writes them. Returns 0 or -EINVAL with a one-line message in errbuf.
+ */
+int options_parse_drive(const char *text, struct worker_options *opts, char *errbuf,
+			size_t errlen);
 
 /* The --help text. */
 extern const char options_usage[];

@@ -148,6 +148,15 @@ static void test_finisher_codes(void **state)
 	test_finisher_ops.write(m, 0, 4, (256u << 16) | TEST_FINISHER_FAIL);
 	assert_int_equal(m->exit_status, 1);
 	test_machine_free(m);
+
+	/* OpenSBI powers off with a 16-bit store (writew); a byte store does nothing. */
+	m = test_machine(1);
+	test_finisher_ops.write(m, 0, 1, 0x55);
+	assert_int_equal(m->exit_requested, 0);
+	test_finisher_ops.write(m, 0, 2, TEST_FINISHER_PASS);
+	assert_int_equal(m->exit_requested, 1);
+	assert_int_equal(m->exit_status, 0);
+	test_machine_free(m);
 }
 
 int main(void)

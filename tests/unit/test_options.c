@@ -89,9 +89,35 @@ static void test_options_errors(void **state)
 	assert_non_null(strstr(err, "stray"));
 }
 
+static void test_options_boot(void **state)
+{
+	struct worker_options o;
+	char err[256];
+
+	assert_int_equal(PARSE(&o, err, "--kernel", "Image"), 0);
+	assert_true(o.console_input);
+	assert_null(o.initrd);
+	assert_null(o.dump_dtb);
+	assert_int_equal(PARSE(&o, err, "--kernel", "Image", "--initrd", "rd.gz", "--console",
+			       "none"),
+			 0);
+	assert_string_equal(o.initrd, "rd.gz");
+	assert_false(o.console_input);
+	assert_int_equal(PARSE(&o, err, "--kernel", "k", "--console", "stdio"), 0);
+	assert_true(o.console_input);
+	assert_int_equal(PARSE(&o, err, "--kernel", "k", "--console", "serial"), -EINVAL);
+	assert_non_null(strstr(err, "--console"));
+	/* The device tree alone needs no kernel; anything else still does. */
+	assert_int_equal(PARSE(&o, err, "--dump-dtb", "virt.dtb", "--smp", "2"), 0);
+	assert_string_equal(o.dump_dtb, "virt.dtb");
+	assert_null(o.kernel);
+	assert_int_equal(PARSE(&o, err, "--initrd", "rd.gz"), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options_boot),
 		cmocka_unit_test(test_options_defaults),
 		cmocka_unit_test(test_options_all),
 		cmocka_unit_test(test_options_sizes),

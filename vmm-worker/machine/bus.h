@@ -23,6 +23,16 @@ struct mmio_ops {
 	int (*write)(void *opaque, uint64_t offset, unsigned size, uint64_t val);
 	void (*reset)(void *opaque);
 	void (*fini)(void *opaque);
+	/*
+	 * Optional: describe the device in the device tree. `fdt` is a complete
+	 * libfdt blob open for editing (fdt_add_subnode, fdt_setprop...) with
+	 * room to grow; add a node under "/soc" (fdt_path_offset(fdt, "/soc"))
+	 * for the range [base, base + size) the device was registered at. The
+	 * PLIC node exists already: its phandle is fdt_get_phandle() of
+	 * fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0"), and /soc has
+	 * interrupt-parent set to it. Returns 0 or a negative libfdt error.
+	 */
+	int (*fdt_node)(void *opaque, void *fdt, uint64_t base, uint64_t size);
 };
 
 #define BUS_MAX_REGIONS 32

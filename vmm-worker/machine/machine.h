@@ -14,6 +14,8 @@
 #include "bus.h"
 
 #include "dev/clint.h"
+#include "dev/goldfish_rtc.h"
+#include "dev/plic.h"
 #include "dev/uart16550.h"
 
 struct cpu;
@@ -21,13 +23,17 @@ struct cpu;
 /* The QEMU `virt` memory map, which the guest images expect. */
 #define VIRT_TEST_BASE 0x100000ull
 #define VIRT_TEST_SIZE 0x1000ull
+#define VIRT_RTC_BASE 0x101000ull
+#define VIRT_RTC_IRQ 11
 #define VIRT_CLINT_BASE 0x2000000ull
 #define VIRT_CLINT_SIZE 0x10000ull
 #define VIRT_PLIC_BASE 0xc000000ull
+#define VIRT_PLIC_SIZE PLIC_SIZE
 #define VIRT_UART0_BASE 0x10000000ull
 #define VIRT_UART0_SIZE 0x100ull
 #define VIRT_UART0_IRQ 10
 #define VIRT_VIRTIO_BASE 0x10001000ull
+#define VIRT_VIRTIO_COUNT 8 /* slots of 0x1000, slot n on PLIC source 1 + n */
 #define VIRT_RAM_BASE 0x80000000ull
 
 #define MACHINE_MAX_HARTS 8
@@ -38,6 +44,13 @@ struct machine {
 	unsigned hart_count;
 	struct clint clint;
 	struct uart16550 uart;
+	struct plic plic;
+	struct goldfish_rtc rtc;
+	bool console_input; /* feed the worker's stdin to the UART once started */
+
+	/* The device tree (malloc'ed, packed) and where the guest finds it. */
+	void *fdt;
+	uint64_t fdt_addr;
 	pthread_t threads[MACHINE_MAX_HARTS];
 	bool threads_started;
 
@@ -62,15 +75,25 @@ struct machine {
 
 /* What the board is built from (the worker's options). */
 struct machine_config {
-	const char *kernel; /* required */
+	const char *kernel; /* NULL only to build the device tree (--dump-dtb) */
 	const char *bios;   /* NULL: none; the kernel starts at its entry in M-mode */
+	const char *initrd; /* NULL: none */
+	const char *append; /* /chosen/bootargs, NULL: none */
+	bool console_input; /* the UART receives the worker's stdin */
 	uint64_t mem_size;
 	unsigned smp;
 	bool trace;
+	const char *drive; /* raw image for virtio-blk, NULL for none */
+	bool drive_readonly;
+	bool rng; /* add a virtio-rng device */
 };
 
 /*
- * Build the board: RAM, devices, harts; load the images. On failure
+ * Build the board: RAM, devices, harts; load the images; build the device
+ * tree and put it at the top of RAM, with the initrd under it and, with
+ * firmware, OpenSBI's fw_dynamic_info. Every hart starts at the firmware
+ * entry (the kernel's without firmware) with a0 = hart id, a1 = device
+ * tree, a2 = fw_dynamic_info (0 without firmware). On failure
  * returns -errno with a one-line reason in errbuf and leaves nothing
  * allocated.
  */
