@@ -71,6 +71,7 @@ int main(int argc, char **argv)
 	struct machine m;
 	char err[512];
 	sigset_t sigs;
+	bool reboot = false;
 	int sigfd, ret;
 
 	if (options_parse(argc, argv, &opts, err, sizeof(err))) {
@@ -98,31 +99,46 @@ int main(int argc, char **argv)
 		.drive_readonly = opts.drive_readonly,
 		.rng = opts.rng,
 	};
-	ret = machine_init(&m, &cfg, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "vmm-worker: %s\n", err);
-		return WORKER_EXIT_USAGE;
-	}
-	if (opts.dump_dtb) {
-		ret = worker_dump_dtb(&m, opts.dump_dtb);
-		machine_fini(&m);
-		return ret;
-	}
+	/*
+	 * Block the termination signals before any thread exists (the UART's
+	 * reader starts in machine_init) so they all inherit the mask and the
+	 * signals reach only the signalfd.
+	 */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	if (sigfd < 0 || machine_start(&m)) {
-		fprintf(stderr, "vmm-worker: cannot start harts: %s\n", strerror(errno));
-		machine_fini(&m);
+	if (sigfd < 0) {
+		fprintf(stderr, "vmm-worker: signalfd: %s\n", strerror(errno));
 		return WORKER_EXIT_HOST;
 	}
-	worker_wait(&m, sigfd);
-	machine_join(&m);
-	ret = m.exit_status;
-	machine_fini(&m);
+	/* A guest reboot builds the machine again from the same configuration. */
+	do {
+		ret = machine_init(&m, &cfg, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "vmm-worker: %s\n", err);
+			ret = WORKER_EXIT_USAGE;
+			break;
+		}
+		if (opts.dump_dtb) {
+			ret = worker_dump_dtb(&m, opts.dump_dtb);
+			machine_fini(&m);
+			break;
+		}
+		if (machine_start(&m)) {
+			fprintf(stderr, "vmm-worker: cannot start harts: %s\n", strerror(errno));
+			machine_fini(&m);
+			ret = WORKER_EXIT_HOST;
+			break;
+		}
+		worker_wait(&m, sigfd);
+		machine_join(&m);
+		ret = m.exit_status;
+		reboot = m.reboot_requested && !opts.no_reboot;
+		machine_fini(&m);
+	} while (reboot);
 	close(sigfd);
 	return ret;
 }

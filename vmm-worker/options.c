@@ -23,6 +23,7 @@ const char options_usage[] =
 	"  --dump-dtb FILE   write the board's device tree blob to FILE and exit\n"
 	"  --drive file=IMG[,readonly]  raw disk image on virtio-blk (/dev/vda)\n"
 	"  --rng             a virtio-rng device fed by the host's getrandom()\n"
+	"  --no-reboot       a guest reboot ends the run (status 0) instead\n"
 	"  --interp          run on the reference interpreter\n"
 	"  --trace           print every executed instruction on stderr\n"
 	"  --help, --version\n";
@@ -39,6 +40,7 @@ enum {
 	OPT_VERSION,
 	OPT_DRIVE,
 	OPT_RNG,
+	OPT_NO_REBOOT,
 	OPT_INITRD,
 	OPT_DUMP_DTB,
 	OPT_CONSOLE,
@@ -56,6 +58,7 @@ static const struct option options_table[] = {
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "drive", required_argument, NULL, OPT_DRIVE },
 	{ "rng", no_argument, NULL, OPT_RNG },
+	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "console", required_argument, NULL, OPT_CONSOLE },
@@ -214,6 +217,9 @@ int options_parse(int argc, char **argv, struct worker_options *opts, char *errb
 			break;
 		case OPT_RNG:
 			opts->rng = true;
+			break;
+		case OPT_NO_REBOOT:
+			opts->no_reboot = true;
 			break;
 		case OPT_INITRD:
 			opts->initrd = optarg;

@@ -26,6 +26,7 @@ struct worker_options {
 	char drive[OPTIONS_PATH_MAX];
 	bool drive_readonly;
 	bool rng; /* --rng: a virtio-rng device */
+	bool no_reboot; /* --no-reboot: a guest reboot ends the run */
 	bool help;
 	bool version;
 };

@@ -2,8 +2,8 @@
  * test_finisher.c - SiFive test finisher.
  *
  * A 32-bit write of 0x5555 ends the run with status 0, (code << 16) | 0x3333
- * with status `code` (as QEMU does), 0x7777 asks for a reset, which the
- * worker reports as exit status 0 with a note until reboot is supported.
+ * with status `code` (as QEMU does), 0x7777 asks for a reset: the worker
+ * builds the machine again (or ends with status 0 under --no-reboot).
  * The opaque pointer is the machine.
  */
 #include <errno.h>
@@ -34,9 +34,7 @@ static int test_finisher_write(void *opaque, uint64_t offset, unsigned size, uin
 		machine_request_exit(m, (code & 0xff) ? (int)(code & 0xff) : (code ? 1 : 0));
 		break;
 	case TEST_FINISHER_RESET:
-		fprintf(stderr,
-			"vmm-worker: guest requested a reset; reboot is not supported yet\n");
-		machine_request_exit(m, 0);
+		machine_request_reboot(m);
 		break;
 	default:
 		break;

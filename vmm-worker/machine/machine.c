@@ -82,7 +82,8 @@ void machine_kick_harts(struct machine *m)
 	pthread_mutex_unlock(&m->wfi_lock);
 }
 
-void machine_request_exit(struct machine *m, int status)
+/* End the run; the first request wins and decides status and reboot. */
+static void machine_request_end(struct machine *m, int status, bool reboot)
 {
 	int expected = 0;
 	uint64_t one = 1;
@@ -91,11 +92,22 @@ void machine_request_exit(struct machine *m, int status)
 					 __ATOMIC_ACQUIRE))
 		return;
 	m->exit_status = status;
+	m->reboot_requested = reboot;
 	for (unsigned i = 0; i < m->hart_count; i++)
 		__atomic_store_n(&m->harts[i].stop_request, 1, __ATOMIC_RELEASE);
 	machine_kick_harts(m);
 	if (m->exit_fd >= 0 && write(m->exit_fd, &one, sizeof(one)) < 0)
 		perror("vmm-worker: eventfd");
+}
+
+void machine_request_exit(struct machine *m, int status)
+{
+	machine_request_end(m, status, false);
+}
+
+void machine_request_reboot(struct machine *m)
+{
+	machine_request_end(m, 0, true);
 }
 
 static int machine_add_devices(struct machine *m)

@@ -70,6 +70,7 @@ struct machine {
 	/* Set once by whatever ends the run (finisher, HTIF, signal). */
 	int exit_requested;
 	int exit_status;
+	bool reboot_requested; /* the run ended because the guest asked to reboot */
 	int exit_fd; /* eventfd, readable once exit was requested */
 };
 
@@ -113,6 +114,13 @@ void machine_fini(struct machine *m);
  * request wins; later ones are ignored. Thread safe.
  */
 void machine_request_exit(struct machine *m, int status);
+
+/*
+ * The guest asked for a reset (syscon-reboot, SBI system reset): end this
+ * run like machine_request_exit(m, 0) and let the caller build the
+ * machine again.
+ */
+void machine_request_reboot(struct machine *m);
 
 /* Guest mtime now: 10 MHz ticks of the host monotonic clock. */
 uint64_t machine_time(const struct machine *m);
