@@ -12,7 +12,12 @@
 
 #define TRAP_INTERRUPT_BIT (1ull << 63)
 #define TRAP_NS_PER_TICK 100 /* mtime runs at 10 MHz */
-#define TRAP_WFI_SLICE_NS 1000000ull
+/*
+ * Longest sleep in wfi without a timer deadline. Every interrupt source
+ * kicks the sleeping harts (cpu_set_irq, CLINT writes), so this bound is
+ * only a safety net; a short one costs an idle guest host CPU.
+ */
+#define TRAP_WFI_SLICE_NS 100000000ull
 
 /*
  * Interrupts in decreasing priority (spec 3.1.9): M-level sources first,
@@ -202,7 +207,7 @@ int trap_wfi(struct cpu *cpu)
 	/*
 	 * The condition is checked under wfi_lock, and machine_kick_harts()
 	 * broadcasts under it after raising a line, so no wake-up is lost; the
-	 * bounded timeout covers timers and lines changed without a kick.
+	 * timeout is the next timer deadline (or the safety-net slice).
 	 */
 	while (!trap_wfi_done(cpu)) {
 		uint64_t ticks = trap_ticks_to_timer(cpu);
