@@ -59,6 +59,7 @@ struct init_options {
 	unsigned long smp_iters;
 	unsigned long futex_rounds;
 	unsigned long cpu_scale;
+	unsigned long idle;
 };
 
 static struct init_options options = {
@@ -139,6 +140,8 @@ static void init_parse_option(const char *key, const char *value)
 		init_parse_ulong(key, value, &options.futex_rounds);
 	else if (!strcmp(key, "vmmd.cpu_scale"))
 		init_parse_ulong(key, value, &options.cpu_scale);
+	else if (!strcmp(key, "vmmd.idle"))
+		init_parse_ulong(key, value, &options.idle);
 	else
 		init_log("ignoring unknown parameter %s", key);
 }
@@ -800,6 +803,20 @@ static void init_finisher_fail(unsigned int code)
 	init_log("test finisher at %#llx did not stop the machine", (unsigned long long)addr);
 }
 
+/*
+ * Sleeps `seconds` with nothing else running, so a benchmark can measure what an idle
+ * guest costs the host (bench/run-idle); the lines mark the window on the console.
+ */
+static void init_idle(unsigned long seconds)
+{
+	struct timespec left = { .tv_sec = (time_t)seconds };
+
+	init_log("idle %lu s", seconds);
+	while (nanosleep(&left, &left) < 0 && errno == EINTR)
+		;
+	init_log("idle done");
+}
+
 struct init_test {
 	const char *name;
 	int (*run)(char *detail, size_t size);
@@ -854,6 +871,8 @@ int main(void)
 	} else {
 		init_log("ALL PASS (%.2f s)", init_now() - t0);
 	}
+	if (options.idle)
+		init_idle(options.idle);
 	init_log("power off");
 	reboot(RB_POWER_OFF);
 	init_log("reboot(RB_POWER_OFF): %s", strerror(errno));
