@@ -47,3 +47,38 @@ TESTS += tests/unit/test_supervisor
 tests_unit_test_supervisor_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
 tests_unit_test_supervisor_CFLAGS = $(DAEMON_UNIT_CFLAGS)
 tests_unit_test_supervisor_LDADD = $(DAEMON_UNIT_LDADD)
+
+# The daemon process: the life cycle of VMs (daemon.c), the REST handlers
+# (routes*.c) and the /v1/events broadcast; vmmd.c is the process role.
+libvmmd_a_SOURCES += \
+	daemon/daemon.c daemon/daemon.h \
+	daemon/events.c daemon/events.h \
+	daemon/routes.c daemon/routes.h \
+	daemon/routes_vms.c
+libvmmd_a_CFLAGS += $(MHD_CFLAGS) $(CURL_CFLAGS) $(SYSTEMD_CFLAGS)
+
+bin_PROGRAMS += daemon/vmmd
+daemon_vmmd_SOURCES = daemon/vmmd.c
+daemon_vmmd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)
+daemon_vmmd_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(SYSTEMD_CFLAGS)
+daemon_vmmd_LDADD = $(VMMD_LIBS) $(API_LIBS) $(SYSTEMD_LIBS)
+
+# Integration: a real vmmd on a temp socket and state dir, real workers.
+TESTS += tests/daemon/run-daemon-tests
+EXTRA_DIST += tests/daemon/run-daemon-tests
+
+# GET /metrics (Prometheus text) and GET /v1/host (libnuma, /proc, /sys).
+# test_metrics runs `promtool check metrics` too when promtool is installed.
+libvmmd_a_SOURCES += \
+	daemon/metrics.c daemon/metrics.h \
+	daemon/host.c daemon/host.h
+libvmmd_a_CFLAGS += $(NUMA_CFLAGS)
+VMMD_LIBS += $(NUMA_LIBS)
+check_PROGRAMS += tests/unit/test_metrics tests/unit/test_host
+TESTS += tests/unit/test_metrics tests/unit/test_host
+tests_unit_test_metrics_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
+tests_unit_test_metrics_CFLAGS = $(DAEMON_UNIT_CFLAGS)
+tests_unit_test_metrics_LDADD = $(VMMD_LIBS) $(API_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_host_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
+tests_unit_test_host_CFLAGS = $(DAEMON_UNIT_CFLAGS) $(NUMA_CFLAGS)
+tests_unit_test_host_LDADD = $(DAEMON_UNIT_LDADD)
