@@ -19,6 +19,7 @@
 #include "config.h"
 #include "machine/machine.h"
 #include "options.h"
+#include "worker_api.h"
 
 #define WORKER_EXIT_USAGE 2
 #define WORKER_EXIT_HOST 1
@@ -26,23 +27,29 @@
 /*
  * Wait until the guest ends the run or a termination signal arrives. The
  * signals are blocked in every thread and read here through a signalfd,
- * so no hart is ever interrupted inside guest code.
+ * so no hart is ever interrupted inside guest code. Returns 128 + the
+ * signal's number if one was read, else 0: a signal that arrives just as
+ * the guest asks for a reboot must still end the worker.
  */
-static void worker_wait(struct machine *m, int sigfd)
+static int worker_wait(struct machine *m, int sigfd)
 {
 	struct pollfd fds[2] = {
 		{ .fd = m->exit_fd, .events = POLLIN },
 		{ .fd = sigfd, .events = POLLIN },
 	};
+	int signalled = 0;
 
 	while (!__atomic_load_n(&m->exit_requested, __ATOMIC_ACQUIRE)) {
 		struct signalfd_siginfo si;
 
 		if (poll(fds, 2, -1) < 0 && errno != EINTR)
 			break;
-		if ((fds[1].revents & POLLIN) && read(sigfd, &si, sizeof(si)) == sizeof(si))
-			machine_request_exit(m, 128 + (int)si.ssi_signo);
+		if ((fds[1].revents & POLLIN) && read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+			signalled = 128 + (int)si.ssi_signo;
+			machine_request_exit(m, signalled);
+		}
 	}
+	return signalled;
 }
 
 /* --dump-dtb: write the device tree blob. Returns the exit status. */
@@ -69,10 +76,11 @@ int main(int argc, char **argv)
 	struct worker_options opts;
 	struct machine_config cfg;
 	struct machine m;
+	struct worker_api *api = NULL;
 	char err[512];
 	sigset_t sigs;
 	bool reboot = false;
-	int sigfd, ret;
+	int sigfd, signalled, ret;
 
 	if (options_parse(argc, argv, &opts, err, sizeof(err))) {
 		fprintf(stderr, "vmm-worker: %s\n", err);
@@ -114,6 +122,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmm-worker: signalfd: %s\n", strerror(errno));
 		return WORKER_EXIT_HOST;
 	}
+	/* After the mask: the server's threads inherit it. */
+	if (opts.api_socket && !opts.dump_dtb) {
+		ret = worker_api_start(opts.api_socket, &api);
+		if (ret) {
+			fprintf(stderr, "vmm-worker: --api-socket %s: %s\n", opts.api_socket,
+				strerror(-ret));
+			close(sigfd);
+			return WORKER_EXIT_HOST;
+		}
+	}
 	/* A guest reboot builds the machine again from the same configuration. */
 	do {
 		ret = machine_init(&m, &cfg, err, sizeof(err));
@@ -133,12 +151,16 @@ int main(int argc, char **argv)
 			ret = WORKER_EXIT_HOST;
 			break;
 		}
-		worker_wait(&m, sigfd);
+		worker_api_attach(api, &m);
+		signalled = worker_wait(&m, sigfd);
 		machine_join(&m);
-		ret = m.exit_status;
-		reboot = m.reboot_requested && !opts.no_reboot;
+		worker_api_detach(api);
+		ret = signalled ? signalled : m.exit_status;
+		reboot = m.reboot_requested && !opts.no_reboot && !signalled &&
+			 !worker_api_ended_run(api);
 		machine_fini(&m);
 	} while (reboot);
+	worker_api_stop(api);
 	close(sigfd);
 	return ret;
 }

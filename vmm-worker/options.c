@@ -24,6 +24,7 @@ const char options_usage[] =
 	"  --drive file=IMG[,readonly]  raw disk image on virtio-blk (/dev/vda)\n"
 	"  --rng             a virtio-rng device fed by the host's getrandom()\n"
 	"  --no-reboot       a guest reboot ends the run (status 0) instead\n"
+	"  --api-socket PATH serve the worker's REST API (status, stats, pause...) there\n"
 	"  --interp          run on the reference interpreter\n"
 	"  --trace           print every executed instruction on stderr\n"
 	"  --help, --version\n";
@@ -44,6 +45,7 @@ enum {
 	OPT_INITRD,
 	OPT_DUMP_DTB,
 	OPT_CONSOLE,
+	OPT_API_SOCKET,
 };
 
 static const struct option options_table[] = {
@@ -62,6 +64,7 @@ static const struct option options_table[] = {
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "console", required_argument, NULL, OPT_CONSOLE },
+	{ "api-socket", required_argument, NULL, OPT_API_SOCKET },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -234,6 +237,9 @@ int options_parse(int argc, char **argv, struct worker_options *opts, char *errb
 				return -EINVAL;
 			}
 			opts->console_input = !strcmp(optarg, "stdio");
+			break;
+		case OPT_API_SOCKET:
+			opts->api_socket = optarg;
 			break;
 		case OPT_HELP:
 			opts->help = true;

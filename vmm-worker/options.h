@@ -27,6 +27,7 @@ struct worker_options {
 	bool drive_readonly;
 	bool rng; /* --rng: a virtio-rng device */
 	bool no_reboot; /* --no-reboot: a guest reboot ends the run */
+	const char *api_socket; /* --api-socket PATH: the worker's REST API, NULL for none */
 	bool help;
 	bool version;
 };

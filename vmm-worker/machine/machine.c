@@ -94,7 +94,7 @@ static void machine_request_end(struct machine *m, int status, bool reboot)
 	m->exit_status = status;
 	m->reboot_requested = reboot;
 	for (unsigned i = 0; i < m->hart_count; i++)
-		__atomic_store_n(&m->harts[i].stop_request, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&m->harts[i].stop_request, MACHINE_STOP_EXIT, __ATOMIC_RELEASE);
 	machine_kick_harts(m);
 	if (m->exit_fd >= 0 && write(m->exit_fd, &one, sizeof(one)) < 0)
 		perror("vmm-worker: eventfd");
@@ -182,6 +182,9 @@ static int machine_add_virtio(struct machine *m, const struct machine_config *cf
 			snprintf(errbuf, errlen, "cannot register virtio-blk: %s", strerror(-ret));
 			return ret;
 		}
+		m->blk = blk;
+		m->drive = cfg->drive;
+		m->drive_readonly = cfg->drive_readonly;
 	}
 	if (cfg->rng) {
 		struct virtio_rng *rng = virtio_rng_create(&m->bus);
@@ -447,13 +450,121 @@ fail:
 	return ret;
 }
 
+/*
+ * A paused hart waits here, between two slices, so cpu_run() needs no
+ * knowledge of pausing. The stop_request checks are under wfi_lock, where
+ * machine_resume() and the exit path's kick broadcast, so no wake-up is
+ * lost.
+ */
+static void machine_hart_park(struct machine *m, struct cpu *cpu)
+{
+	pthread_mutex_lock(&m->wfi_lock);
+	m->harts_parked++;
+	pthread_cond_broadcast(&m->wfi_cond);
+	while (__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE) == MACHINE_STOP_PAUSE)
+		pthread_cond_wait(&m->wfi_cond, &m->wfi_lock);
+	m->harts_parked--;
+	pthread_mutex_unlock(&m->wfi_lock);
+}
+
 static void *machine_hart_thread(void *arg)
 {
 	struct cpu *cpu = arg;
 
-	while (!__atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE))
-		cpu_run(cpu, MACHINE_RUN_SLICE);
+	for (;;) {
+		int stop = __atomic_load_n(&cpu->stop_request, __ATOMIC_ACQUIRE);
+
+		if (stop == MACHINE_STOP_PAUSE)
+			machine_hart_park(cpu->machine, cpu);
+		else if (stop)
+			break;
+		else
+			cpu_run(cpu, MACHINE_RUN_SLICE);
+	}
 	return NULL;
+}
+
+int machine_pause(struct machine *m)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&m->wfi_lock);
+	if (m->paused) {
+		ret = -EALREADY;
+		goto out;
+	}
+	/* A compare-and-swap, so that a pause never hides an exit request. */
+	for (unsigned i = 0; i < m->hart_count; i++) {
+		int running = 0;
+
+		__atomic_compare_exchange_n(&m->harts[i].stop_request, &running, MACHINE_STOP_PAUSE,
+					    false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	}
+	m->paused = true;
+	/* Harts in wfi see the stop request once woken. */
+	pthread_cond_broadcast(&m->wfi_cond);
+	while (m->threads_started && m->harts_parked < m->hart_count &&
+	       !__atomic_load_n(&m->exit_requested, __ATOMIC_ACQUIRE))
+		pthread_cond_wait(&m->wfi_cond, &m->wfi_lock);
+	if (__atomic_load_n(&m->exit_requested, __ATOMIC_ACQUIRE))
+		ret = -ECANCELED;
+out:
+	pthread_mutex_unlock(&m->wfi_lock);
+	return ret;
+}
+
+int machine_resume(struct machine *m)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&m->wfi_lock);
+	if (!m->paused) {
+		ret = -EALREADY;
+		goto out;
+	}
+	for (unsigned i = 0; i < m->hart_count; i++) {
+		int paused = MACHINE_STOP_PAUSE;
+
+		__atomic_compare_exchange_n(&m->harts[i].stop_request, &paused, 0, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	}
+	m->paused = false;
+	pthread_cond_broadcast(&m->wfi_cond);
+out:
+	pthread_mutex_unlock(&m->wfi_lock);
+	return ret;
+}
+
+bool machine_is_paused(struct machine *m)
+{
+	bool paused;
+
+	pthread_mutex_lock(&m->wfi_lock);
+	paused = m->paused;
+	pthread_mutex_unlock(&m->wfi_lock);
+	return paused;
+}
+
+int machine_flush_disks(struct machine *m)
+{
+	int fd, ret = 0;
+
+	if (!m->blk)
+		return 0;
+	virtio_blk_drain(m->blk);
+	if (m->drive_readonly)
+		return 0;
+	/*
+	 * The device's descriptor is private to it; fdatasync flushes the
+	 * file's data whichever descriptor names it.
+	 */
+	fd = open(m->drive, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fdatasync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 int machine_start(struct machine *m)

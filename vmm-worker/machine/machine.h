@@ -19,6 +19,7 @@
 #include "dev/uart16550.h"
 
 struct cpu;
+struct virtio_blk;
 
 /* The QEMU `virt` memory map, which the guest images expect. */
 #define VIRT_TEST_BASE 0x100000ull
@@ -37,6 +38,13 @@ struct cpu;
 #define VIRT_RAM_BASE 0x80000000ull
 
 #define MACHINE_MAX_HARTS 8
+
+/*
+ * Values of cpu->stop_request: the run ends (it overrides a pause), or the
+ * hart parks at the next instruction boundary until machine_resume().
+ */
+#define MACHINE_STOP_EXIT 1
+#define MACHINE_STOP_PAUSE 2
 
 struct machine {
 	struct bus bus;
@@ -71,7 +79,16 @@ struct machine {
 	int exit_requested;
 	int exit_status;
 	bool reboot_requested; /* the run ended because the guest asked to reboot */
-	int exit_fd; /* eventfd, readable once exit was requested */
+	int exit_fd;	       /* eventfd, readable once exit was requested */
+
+	/* Pause (worker API), under wfi_lock: parked harts wait on wfi_cond. */
+	bool paused;
+	unsigned harts_parked;
+
+	/* The --drive disk (NULL for none) and its image, for machine_flush_disks(). */
+	struct virtio_blk *blk;
+	const char *drive; /* points into the machine_config's owner */
+	bool drive_readonly;
 };
 
 /* What the board is built from (the worker's options). */
@@ -127,5 +144,24 @@ uint64_t machine_time(const struct machine *m);
 
 /* Wake harts sleeping in wfi (an interrupt line changed, or exit). */
 void machine_kick_harts(struct machine *m);
+
+/*
+ * Stop every started hart at an instruction boundary and wait until all
+ * are parked. Returns 0, -EALREADY if already paused, or -ECANCELED if the
+ * run is ending (the harts are leaving instead). Thread safe.
+ */
+int machine_pause(struct machine *m);
+
+/* Let parked harts run again. Returns 0, or -EALREADY if not paused. Thread safe. */
+int machine_resume(struct machine *m);
+
+/* Whether the harts are paused (a snapshot). Thread safe. */
+bool machine_is_paused(struct machine *m);
+
+/*
+ * Wait for the disk's requests in flight, then fdatasync its image so
+ * what the guest wrote is on stable storage. Returns 0 or -errno.
+ */
+int machine_flush_disks(struct machine *m);
 
 #endif
