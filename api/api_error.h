@@ -23,7 +23,7 @@ enum api_error {
 	API_ERR_VM_NOT_RUNNING,		/* 409 vm_not_running */
 	API_ERR_BUSY,			/* 409 busy */
 	API_ERR_BODY_TOO_LARGE,		/* 413 body_too_large */
-	API_ERR_UNSUPPORTED_MEDIA_TYPE,	/* 415 unsupported_media_type */
+	API_ERR_UNSUPPORTED_MEDIA_TYPE, /* 415 unsupported_media_type */
 	API_ERR_INVALID_VALUE,		/* 422 invalid_value */
 	API_ERR_INTERNAL,		/* 500 internal */
 	API_ERR_UNAVAILABLE,		/* 503 unavailable */

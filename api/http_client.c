@@ -13,9 +13,9 @@
 #include "http_client.h"
 
 struct http_client {
-	char *socket_path;	/* NULL for TCP */
-	char *base_url;		/* "http://localhost" for unix sockets */
-	char *auth_header;	/* "Authorization: Bearer ..." or NULL */
+	char *socket_path; /* NULL for TCP */
+	char *base_url;	   /* "http://localhost" for unix sockets */
+	char *auth_header; /* "Authorization: Bearer ..." or NULL */
 	long connect_ms;
 	long total_ms;
 };
@@ -31,7 +31,7 @@ struct client_stream {
 	CURL *curl;
 	http_line_fn fn;
 	void *cls;
-	struct client_buffer line;	/* partial line, or the error body */
+	struct client_buffer line; /* partial line, or the error body */
 	int stopped;
 	int is_error;
 };
@@ -83,8 +83,8 @@ struct http_client *http_client_new_tcp(const char *base_url, const char *token)
 	if (!c)
 		return NULL;
 	c->base_url = strdup(base_url);
-	if (!c->base_url || (token && asprintf(&c->auth_header, "Authorization: Bearer %s",
-					       token) < 0)) {
+	if (!c->base_url ||
+	    (token && asprintf(&c->auth_header, "Authorization: Bearer %s", token) < 0)) {
 		c->auth_header = NULL;
 		http_client_free(c);
 		return NULL;
@@ -208,8 +208,7 @@ static struct curl_slist *client_setup(struct http_client *c, CURL *curl, const 
 /* http_client_request_raw - see http_client.h. */
 int http_client_request_raw(struct http_client *client, const char *method, const char *path,
 			    const char *content_type, const char *body, size_t body_len,
-			    long *status, char **out, size_t *out_len, char *errbuf,
-			    size_t errlen)
+			    long *status, char **out, size_t *out_len, char *errbuf, size_t errlen)
 {
 	struct client_buffer buf = { 0 };
 	struct curl_slist *headers = NULL;
@@ -274,8 +273,8 @@ int http_client_request(struct http_client *client, const char *method, const ch
 			struct json_object *body, long *status, struct json_object **response,
 			char *errbuf, size_t errlen)
 {
-	const char *text = body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN)
-				: NULL;
+	const char *text =
+		body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN) : NULL;
 	char *out = NULL;
 	size_t out_len;
 	int ret;
@@ -326,8 +325,8 @@ static size_t client_write_stream(char *data, size_t size, size_t nmemb, void *c
 }
 
 /* http_client_stream - see http_client.h. */
-int http_client_stream(struct http_client *client, const char *path, long *status,
-		       http_line_fn fn, void *cls, char *errbuf, size_t errlen)
+int http_client_stream(struct http_client *client, const char *path, long *status, http_line_fn fn,
+		       void *cls, char *errbuf, size_t errlen)
 {
 	struct client_stream cs = { .fn = fn, .cls = cls };
 	struct curl_slist *headers = NULL;

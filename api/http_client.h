@@ -58,8 +58,7 @@ int http_client_request(struct http_client *client, const char *method, const ch
  */
 int http_client_request_raw(struct http_client *client, const char *method, const char *path,
 			    const char *content_type, const char *body, size_t body_len,
-			    long *status, char **out, size_t *out_len, char *errbuf,
-			    size_t errlen);
+			    long *status, char **out, size_t *out_len, char *errbuf, size_t errlen);
 
 /*
  * Called for each line of a streamed response (without the newline; empty
@@ -74,7 +73,7 @@ typedef int (*http_line_fn)(const char *line, size_t len, void *cls);
  * copied to @errbuf. Returns 0 with *@status set, or -errno on transport
  * failure.
  */
-int http_client_stream(struct http_client *client, const char *path, long *status,
-		       http_line_fn fn, void *cls, char *errbuf, size_t errlen);
+int http_client_stream(struct http_client *client, const char *path, long *status, http_line_fn fn,
+		       void *cls, char *errbuf, size_t errlen);
 
 #endif /* API_HTTP_CLIENT_H */

@@ -24,8 +24,7 @@ static int hex_value(char c)
 }
 
 /* http_percent_decode - see http_router.h. */
-int http_percent_decode(const char *in, size_t len, char *out, size_t out_size,
-			int plus_is_space)
+int http_percent_decode(const char *in, size_t len, char *out, size_t out_size, int plus_is_space)
 {
 	size_t o = 0;
 
@@ -64,8 +63,8 @@ int http_percent_decode(const char *in, size_t len, char *out, size_t out_size,
  * route can have (empty segments, too many), API_ERR_BAD_REQUEST for
  * segments that are hostile whatever the route.
  */
-static enum api_error router_split_path(const char *path, struct path_split *ps,
-					char *message, size_t message_size)
+static enum api_error router_split_path(const char *path, struct path_split *ps, char *message,
+					size_t message_size)
 {
 	size_t path_len;
 	const char *p;

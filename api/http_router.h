@@ -16,8 +16,8 @@
 
 #define HTTP_MAX_CAPTURES 4
 #define HTTP_MAX_SEGMENTS 16
-#define HTTP_SEGMENT_MAX 128	/* decoded bytes; VM names stop at 64 */
-#define HTTP_PATH_MAX 2048	/* raw bytes */
+#define HTTP_SEGMENT_MAX 128 /* decoded bytes; VM names stop at 64 */
+#define HTTP_PATH_MAX 2048   /* raw bytes */
 #define HTTP_CAPTURE_NAME_MAX 32
 
 struct http_request;
@@ -32,19 +32,19 @@ typedef enum api_error (*http_handler_fn)(const struct http_request *req,
 					  struct http_response *resp, void *ctx);
 
 struct http_route {
-	const char *method;	/* "GET", "POST", ... */
-	const char *pattern;	/* "/v1/vms/{name}/start" */
+	const char *method;  /* "GET", "POST", ... */
+	const char *pattern; /* "/v1/vms/{name}/start" */
 	http_handler_fn handler;
 };
 
 struct http_match {
-	const struct http_route *route;	/* NULL unless API_OK */
+	const struct http_route *route; /* NULL unless API_OK */
 	size_t route_index;
 	size_t n_captures;
 	char capture_names[HTTP_MAX_CAPTURES][HTTP_CAPTURE_NAME_MAX];
 	char captures[HTTP_MAX_CAPTURES][HTTP_SEGMENT_MAX + 1];
-	char allow[128];	/* for 405: "GET, PUT, DELETE" */
-	char message[160];	/* why the path was refused */
+	char allow[128];   /* for 405: "GET, PUT, DELETE" */
+	char message[160]; /* why the path was refused */
 };
 
 /*
@@ -65,7 +65,6 @@ const char *http_match_capture(const struct http_match *match, const char *name)
  * NUL-terminated). Returns the decoded length, -EINVAL for a bad escape or
  * a decoded NUL, -ENAMETOOLONG if it does not fit.
  */
-int http_percent_decode(const char *in, size_t len, char *out, size_t out_size,
-			int plus_is_space);
+int http_percent_decode(const char *in, size_t len, char *out, size_t out_size, int plus_is_space);
 
 #endif /* API_HTTP_ROUTER_H */

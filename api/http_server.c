@@ -42,7 +42,7 @@ struct route_counters {
 	size_t n_statuses;
 	unsigned int status[HTTP_STATUS_SLOTS];
 	uint64_t status_count[HTTP_STATUS_SLOTS];
-	uint64_t buckets[HTTP_LATENCY_BUCKETS];	/* not cumulative here */
+	uint64_t buckets[HTTP_LATENCY_BUCKETS]; /* not cumulative here */
 	uint64_t count;
 	double sum_seconds;
 };
@@ -68,7 +68,7 @@ struct http_server {
 	atomic_int stopping;
 	atomic_int open_streams;
 	pthread_mutex_t stats_lock;
-	struct route_counters *counters;	/* n_routes + 1 (unmatched) */
+	struct route_counters *counters; /* n_routes + 1 (unmatched) */
 };
 
 /* Per-request state, MHD's *con_cls; freed by server_completed(). */
@@ -81,7 +81,7 @@ struct request_state {
 	size_t body_len;
 	size_t body_cap;
 	size_t discarded;
-	char **decoded;		/* query values handed out to the handler */
+	char **decoded; /* query values handed out to the handler */
 	size_t n_decoded;
 };
 
@@ -200,8 +200,7 @@ static void server_stream_free(void *cls)
 	free(ss);
 }
 
-static struct MHD_Response *server_build_stream(struct http_server *s,
-						struct MHD_Connection *conn,
+static struct MHD_Response *server_build_stream(struct http_server *s, struct MHD_Connection *conn,
 						struct http_response *resp)
 {
 	const union MHD_ConnectionInfo *info;
@@ -241,8 +240,8 @@ static enum MHD_Result server_queue(struct http_server *s, struct MHD_Connection
 	if (resp->stream) {
 		mr = server_build_stream(s, conn, resp);
 	} else if (resp->json) {
-		const char *text = json_object_to_json_string_ext(resp->json,
-								  JSON_C_TO_STRING_PLAIN);
+		const char *text =
+			json_object_to_json_string_ext(resp->json, JSON_C_TO_STRING_PLAIN);
 
 		mr = MHD_create_response_from_buffer(strlen(text), (void *)text,
 						     MHD_RESPMEM_MUST_COPY);
@@ -293,8 +292,8 @@ static enum MHD_Result server_queue_error(struct http_server *s, struct MHD_Conn
 /* Compare in time independent of where the strings differ. */
 static int server_token_ok(const struct http_server *s, struct MHD_Connection *conn)
 {
-	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						       MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *auth =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	const char *given;
 	size_t given_len;
 	unsigned char diff;
@@ -311,8 +310,8 @@ static int server_token_ok(const struct http_server *s, struct MHD_Connection *c
 
 static int server_content_type_json(struct MHD_Connection *conn)
 {
-	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-						     MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *ct =
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	static const char json_type[] = "application/json";
 	size_t n = sizeof(json_type) - 1;
 
@@ -325,8 +324,8 @@ static int server_content_type_json(struct MHD_Connection *conn)
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t';
 }
 
-static int server_body_append(struct http_server *s, struct request_state *st,
-			      const char *data, size_t len)
+static int server_body_append(struct http_server *s, struct request_state *st, const char *data,
+			      size_t len)
 {
 	if (st->too_large || len > s->body_limit - st->body_len) {
 		st->too_large = 1;
@@ -423,8 +422,7 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 		if (length && strtoull(length, NULL, 10) > s->body_limit) {
 			char err[96];
 
-			snprintf(err, sizeof(err), "request body exceeds %zu bytes",
-				 s->body_limit);
+			snprintf(err, sizeof(err), "request body exceeds %zu bytes", s->body_limit);
 			return server_queue_error(s, conn, st, API_ERR_BODY_TOO_LARGE, err);
 		}
 		return MHD_YES;
@@ -477,8 +475,8 @@ static int server_read_token(struct http_server *s, const char *path)
 		goto out;
 	}
 	s->token_len = strcspn(s->token, "\r\n");
-	while (s->token_len && (s->token[s->token_len - 1] == ' ' ||
-				s->token[s->token_len - 1] == '\t'))
+	while (s->token_len &&
+	       (s->token[s->token_len - 1] == ' ' || s->token[s->token_len - 1] == '\t'))
 		s->token_len--;
 	s->token[s->token_len] = '\0';
 	if (s->token_len == 0)
@@ -564,13 +562,11 @@ static int server_listen(struct http_server *s, struct http_listener *l, int fd,
 	l->server = s;
 	l->need_token = need_token;
 	l->mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
-				  0, NULL, NULL, server_access, l,
-				  MHD_OPTION_LISTEN_SOCKET, fd,
+				  0, NULL, NULL, server_access, l, MHD_OPTION_LISTEN_SOCKET, fd,
 				  MHD_OPTION_NOTIFY_COMPLETED, server_completed, l,
 				  MHD_OPTION_UNESCAPE_CALLBACK, server_unescape, NULL,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
-				  MHD_OPTION_END);
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512, MHD_OPTION_END);
 	if (!l->mhd) {
 		close(fd);
 		return -EIO;
@@ -749,8 +745,7 @@ const char *http_request_header(const struct http_request *req, const char *name
 }
 
 /* http_response_json - see http_server.h. */
-void http_response_json(struct http_response *resp, unsigned int status,
-			struct json_object *json)
+void http_response_json(struct http_response *resp, unsigned int status, struct json_object *json)
 {
 	json_object_put(resp->json);
 	resp->status = status;
@@ -758,8 +753,8 @@ void http_response_json(struct http_response *resp, unsigned int status,
 }
 
 /* http_response_text - see http_server.h. */
-int http_response_text(struct http_response *resp, unsigned int status,
-		       const char *content_type, const char *text, size_t len)
+int http_response_text(struct http_response *resp, unsigned int status, const char *content_type,
+		       const char *text, size_t len)
 {
 	char *copy = malloc(len + 1);
 
@@ -795,8 +790,8 @@ int http_response_header(struct http_response *resp, const char *name, const cha
 }
 
 /* http_response_stream - see http_server.h. */
-void http_response_stream(struct http_response *resp, const char *content_type,
-			  http_stream_fn fn, void *cls, void (*free_fn)(void *cls))
+void http_response_stream(struct http_response *resp, const char *content_type, http_stream_fn fn,
+			  void *cls, void (*free_fn)(void *cls))
 {
 	resp->status = 200;
 	resp->stream = fn;

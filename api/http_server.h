@@ -33,7 +33,7 @@ struct http_request {
 	const char *method;
 	const char *path;		/* raw path, without the query */
 	const char *route_pattern;	/* the matched http_route.pattern */
-	const struct http_match *match;	/* captures; see http_request_capture() */
+	const struct http_match *match; /* captures; see http_request_capture() */
 	struct json_object *body;	/* parsed JSON body, or NULL if none */
 	void *priv;			/* server internals */
 };
@@ -53,25 +53,25 @@ struct http_header {
 
 /* What a handler fills; use the http_response_*() helpers. */
 struct http_response {
-	unsigned int status;		/* default 200 */
-	struct json_object *json;	/* owned */
-	char *text;			/* owned; used if json is NULL */
+	unsigned int status;	  /* default 200 */
+	struct json_object *json; /* owned */
+	char *text;		  /* owned; used if json is NULL */
 	size_t text_len;
 	char content_type[64];
 	struct http_header headers[HTTP_MAX_HEADERS];
 	size_t n_headers;
-	http_stream_fn stream;		/* chunked response if set */
+	http_stream_fn stream; /* chunked response if set */
 	void *stream_cls;
-	void (*stream_free)(void *cls);	/* called once the stream is over */
+	void (*stream_free)(void *cls); /* called once the stream is over */
 	char error_message[256];	/* set through http_error() */
 };
 
 struct http_server_config {
-	const char *unix_path;		/* socket to create; NULL for none */
-	const char *tcp_address;	/* e.g. "127.0.0.1"; NULL for no TCP */
-	uint16_t tcp_port;		/* 0 picks an ephemeral port */
-	const char *token_file;		/* required with TCP; first line is the token */
-	size_t body_limit;		/* 0 means HTTP_BODY_LIMIT_DEFAULT */
+	const char *unix_path;	 /* socket to create; NULL for none */
+	const char *tcp_address; /* e.g. "127.0.0.1"; NULL for no TCP */
+	uint16_t tcp_port;	 /* 0 picks an ephemeral port */
+	const char *token_file;	 /* required with TCP; first line is the token */
+	size_t body_limit;	 /* 0 means HTTP_BODY_LIMIT_DEFAULT */
 	/*
 	 * An idle stream sends an empty line this often (0: the default,
 	 * HTTP_STREAM_HEARTBEAT_MS), so that idle followers are neither timed
@@ -80,19 +80,19 @@ struct http_server_config {
 	unsigned int stream_heartbeat_ms;
 	const struct http_route *routes;
 	size_t n_routes;
-	void *ctx;			/* passed to every handler */
+	void *ctx; /* passed to every handler */
 };
 
 /* Counters of one route (or of the unmatched requests, pattern "unmatched"). */
 struct http_route_stats {
-	const char *method;		/* "*" for the unmatched entry */
+	const char *method; /* "*" for the unmatched entry */
 	const char *pattern;
 	size_t n_statuses;
 	struct {
 		unsigned int status;
 		uint64_t count;
 	} statuses[HTTP_STATUS_SLOTS];
-	uint64_t buckets[HTTP_LATENCY_BUCKETS];	/* cumulative: le http_latency_bounds[i] */
+	uint64_t buckets[HTTP_LATENCY_BUCKETS]; /* cumulative: le http_latency_bounds[i] */
 	uint64_t count;				/* also the +Inf bucket */
 	double sum_seconds;
 };
@@ -138,15 +138,14 @@ const char *http_request_query(const struct http_request *req, const char *key);
 const char *http_request_header(const struct http_request *req, const char *name);
 
 /* http_response_json - respond @status with @json (ownership moves to @resp). */
-void http_response_json(struct http_response *resp, unsigned int status,
-			struct json_object *json);
+void http_response_json(struct http_response *resp, unsigned int status, struct json_object *json);
 
 /*
  * http_response_text - respond @status with a copy of @text (@len bytes)
  * as @content_type. Returns 0 or -ENOMEM.
  */
-int http_response_text(struct http_response *resp, unsigned int status,
-		       const char *content_type, const char *text, size_t len);
+int http_response_text(struct http_response *resp, unsigned int status, const char *content_type,
+		       const char *text, size_t len);
 
 /* http_response_header - add a response header (copied). Returns 0, -ENOSPC or -ENOMEM. */
 int http_response_header(struct http_response *resp, const char *name, const char *value);
@@ -156,8 +155,8 @@ int http_response_header(struct http_response *resp, const char *name, const cha
  * @free_fn (may be NULL) is called with @cls exactly once, when the stream
  * ends for any reason (also if the response is never sent).
  */
-void http_response_stream(struct http_response *resp, const char *content_type,
-			  http_stream_fn fn, void *cls, void (*free_fn)(void *cls));
+void http_response_stream(struct http_response *resp, const char *content_type, http_stream_fn fn,
+			  void *cls, void (*free_fn)(void *cls));
 
 /*
  * http_error - attach a printf-style message to an error; returns @code so

@@ -73,8 +73,9 @@ static int json_check_field(struct json_object *value, const struct json_field *
 		int64_t v = json_object_get_int64(value);
 
 		if (ranged && (v < f->min || v > f->max)) {
-			snprintf(err, err_size, "field '%s' must be between %" PRId64
-				 " and %" PRId64, f->name, f->min, f->max);
+			snprintf(err, err_size,
+				 "field '%s' must be between %" PRId64 " and %" PRId64, f->name,
+				 f->min, f->max);
 			return -EINVAL;
 		}
 		break;
@@ -83,8 +84,9 @@ static int json_check_field(struct json_object *value, const struct json_field *
 		double v = json_object_get_double(value);
 
 		if (ranged && !(v >= (double)f->min && v <= (double)f->max)) {
-			snprintf(err, err_size, "field '%s' must be between %" PRId64
-				 " and %" PRId64, f->name, f->min, f->max);
+			snprintf(err, err_size,
+				 "field '%s' must be between %" PRId64 " and %" PRId64, f->name,
+				 f->min, f->max);
 			return -EINVAL;
 		}
 		break;
@@ -108,14 +110,15 @@ static int json_check_field(struct json_object *value, const struct json_field *
 }
 
 /* json_check_object - see json_util.h. */
-int json_check_object(struct json_object *obj, const struct json_field *spec, size_t n,
-		      char *err, size_t err_size)
+int json_check_object(struct json_object *obj, const struct json_field *spec, size_t n, char *err,
+		      size_t err_size)
 {
 	if (!json_object_is_type(obj, json_type_object)) {
 		snprintf(err, err_size, "expected a JSON object");
 		return -EINVAL;
 	}
-	json_object_object_foreach(obj, key, value) {
+	json_object_object_foreach(obj, key, value)
+	{
 		const struct json_field *f = NULL;
 
 		for (size_t i = 0; i < n; i++) {
@@ -215,8 +218,7 @@ bool json_get_bool(struct json_object *obj, const char *key, bool fallback)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(obj, key, &v) ||
-	    !json_object_is_type(v, json_type_boolean))
+	if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_boolean))
 		return fallback;
 	return json_object_get_boolean(v);
 }

@@ -16,16 +16,16 @@
 #include <json-c/json.h>
 
 enum json_field_type {
-	JSON_FIELD_STRING,	/* range: length in bytes; embedded NUL refused */
-	JSON_FIELD_INT,		/* range: value (JSON integers only, not 1.5 or true) */
+	JSON_FIELD_STRING, /* range: length in bytes; embedded NUL refused */
+	JSON_FIELD_INT,	   /* range: value (JSON integers only, not 1.5 or true) */
 	JSON_FIELD_BOOL,
-	JSON_FIELD_NUMBER,	/* int or double; range: value */
-	JSON_FIELD_ARRAY,	/* range: number of elements */
+	JSON_FIELD_NUMBER, /* int or double; range: value */
+	JSON_FIELD_ARRAY,  /* range: number of elements */
 	JSON_FIELD_OBJECT,
 };
 
-#define JSON_FIELD_REQUIRED 0x1u	/* absent -> error */
-#define JSON_FIELD_NULLABLE 0x2u	/* null accepted (counts as present) */
+#define JSON_FIELD_REQUIRED 0x1u /* absent -> error */
+#define JSON_FIELD_NULLABLE 0x2u /* null accepted (counts as present) */
 
 struct json_field {
 	const char *name;
@@ -41,8 +41,8 @@ struct json_field {
  * required fields are present. On failure writes a message naming the
  * field into @err (size @err_size). Returns 0 or -EINVAL.
  */
-int json_check_object(struct json_object *obj, const struct json_field *spec, size_t n,
-		      char *err, size_t err_size);
+int json_check_object(struct json_object *obj, const struct json_field *spec, size_t n, char *err,
+		      size_t err_size);
 
 /*
  * json_parse_strict - parse @len bytes of @text as one JSON value (strict

@@ -130,8 +130,7 @@ static int options_parse_count(const char *text, unsigned *count)
 	return 0;
 }
 
-int options_parse_drive(const char *text, struct worker_options *opts, char *errbuf,
-			size_t errlen)
+int options_parse_drive(const char *text, struct worker_options *opts, char *errbuf, size_t errlen)
 {
 	const char *p = text;
 	bool have_file = false;

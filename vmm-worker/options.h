@@ -25,8 +25,8 @@ struct worker_options {
 	/* --drive file=IMG[,readonly]: a virtio-blk disk ("" for none). */
 	char drive[OPTIONS_PATH_MAX];
 	bool drive_readonly;
-	bool rng; /* --rng: a virtio-rng device */
-	bool no_reboot; /* --no-reboot: a guest reboot ends the run */
+	bool rng;		/* --rng: a virtio-rng device */
+	bool no_reboot;		/* --no-reboot: a guest reboot ends the run */
 	const char *api_socket; /* --api-socket PATH: the worker's REST API, NULL for none */
 	bool help;
 	bool version;
@@ -50,8 +50,7 @@ int options_parse_size(const char *text, uint64_t *bytes);
  * (also "readonly=on|off"), ",format=raw" and ",if=virtio" as QEMU
  * writes them. Returns 0 or -EINVAL with a one-line message in errbuf.
  */
-int options_parse_drive(const char *text, struct worker_options *opts, char *errbuf,
-			size_t errlen);
+int options_parse_drive(const char *text, struct worker_options *opts, char *errbuf, size_t errlen);
 
 /* The --help text. */
 extern const char options_usage[];

@@ -59,8 +59,8 @@ static void fuzz_check_match(const struct http_match *m)
 		const char *c = m->captures[i];
 		size_t len = strlen(c);
 
-		if (len == 0 || len > HTTP_SEGMENT_MAX || strchr(c, '/') ||
-		    strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
+		if (len == 0 || len > HTTP_SEGMENT_MAX || strchr(c, '/') || strcmp(c, ".") == 0 ||
+		    strcmp(c, "..") == 0)
 			abort();
 	}
 }
@@ -93,7 +93,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nl && json_parse_strict(nl + 1, size - line_len - 1, &body, err, sizeof(err)) == 0) {
 		if (json_check_object(body, fuzz_vm_spec,
 				      sizeof(fuzz_vm_spec) / sizeof(fuzz_vm_spec[0]), err,
-				      sizeof(err)) == 0 && !json_get_string(body, "name", NULL))
+				      sizeof(err)) == 0 &&
+		    !json_get_string(body, "name", NULL))
 			abort();
 		json_object_put(body);
 	}

@@ -184,7 +184,9 @@ static void test_json_check(void **state)
 	char err[128];
 
 	assert_int_equal(check("{\"name\":\"web1\",\"vcpus\":8,\"autostart\":true,\"bios\":null,"
-			       "\"disks\":[{}],\"ratio\":1.5,\"extra\":{}}", err, sizeof(err)), 0);
+			       "\"disks\":[{}],\"ratio\":1.5,\"extra\":{}}",
+			       err, sizeof(err)),
+			 0);
 	assert_int_equal(check("{\"name\":\"a\"}", err, sizeof(err)), 0);
 
 	assert_int_equal(check("{\"name\":\"a\",\"colour\":1}", err, sizeof(err)), -EINVAL);
@@ -198,8 +200,8 @@ static void test_json_check(void **state)
 	assert_string_equal(err, "field 'vcpus' must be an integer");
 	assert_int_equal(check("{\"name\":\"a\",\"vcpus\":true}", err, sizeof(err)), -EINVAL);
 	assert_int_equal(check("{\"name\":\"a\",\"vcpus\":\"2\"}", err, sizeof(err)), -EINVAL);
-	assert_int_equal(check("{\"name\":\"a\",\"vcpus\":99999999999999999999}", err,
-			       sizeof(err)), -EINVAL);
+	assert_int_equal(check("{\"name\":\"a\",\"vcpus\":99999999999999999999}", err, sizeof(err)),
+			 -EINVAL);
 	assert_int_equal(check("{\"name\":\"a\",\"vcpus\":null}", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "field 'vcpus' must not be null");
 	assert_int_equal(check("{\"name\":\"\"}", err, sizeof(err)), -EINVAL);

@@ -87,8 +87,8 @@ static enum api_error handle_vm_get(const struct http_request *req, struct http_
 	return API_OK;
 }
 
-static enum api_error handle_vm_delete(const struct http_request *req,
-				       struct http_response *resp, void *ctx)
+static enum api_error handle_vm_delete(const struct http_request *req, struct http_response *resp,
+				       void *ctx)
 {
 	atomic_fetch_add(&handler_calls, 1);
 	resp->status = 204;
@@ -101,13 +101,14 @@ static enum api_error handle_text(const struct http_request *req, struct http_re
 	static const char text[] = "# HELP x y\nx 1\n";
 
 	atomic_fetch_add(&handler_calls, 1);
-	return http_response_text(resp, 200, "text/plain; version=0.0.4", text,
-				  sizeof(text) - 1) ? API_ERR_INTERNAL : API_OK;
+	return http_response_text(resp, 200, "text/plain; version=0.0.4", text, sizeof(text) - 1)
+		       ? API_ERR_INTERNAL
+		       : API_OK;
 }
 
 struct event_source {
 	int sent;
-	int limit;	/* lines before going quiet; the stream never ends by itself */
+	int limit; /* lines before going quiet; the stream never ends by itself */
 };
 
 static ssize_t event_produce(void *cls, char *buf, size_t max)
@@ -283,8 +284,9 @@ static void test_client_get(void **state)
 	struct json_object *resp;
 	long status;
 
-	assert_int_equal(http_client_request(fx.client, "GET", "/v1/ping", NULL, &status, &resp,
-					     NULL, 0), 0);
+	assert_int_equal(
+		http_client_request(fx.client, "GET", "/v1/ping", NULL, &status, &resp, NULL, 0),
+		0);
 	assert_int_equal(status, 200);
 	assert_non_null(resp);
 	assert_string_equal(json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN),
@@ -299,18 +301,19 @@ static void test_client_captures_query_errors(void **state)
 	long status;
 
 	assert_int_equal(http_client_request(fx.client, "GET", "/v1/vms/web-1.a?x=a%20b+c", NULL,
-					     &status, &resp, NULL, 0), 0);
+					     &status, &resp, NULL, 0),
+			 0);
 	assert_int_equal(status, 200);
 	assert_string_equal(json_object_get_string(json_object_object_get(resp, "name")),
 			    "web-1.a");
-	assert_string_equal(json_object_get_string(json_object_object_get(resp, "x")),
-			    "a b c");
+	assert_string_equal(json_object_get_string(json_object_object_get(resp, "x")), "a b c");
 	assert_string_equal(json_object_get_string(json_object_object_get(resp, "pattern")),
 			    "/v1/vms/{name}");
 	json_object_put(resp);
 
 	assert_int_equal(http_client_request(fx.client, "GET", "/v1/vms/missing", NULL, &status,
-					     &resp, NULL, 0), 0);
+					     &resp, NULL, 0),
+			 0);
 	assert_int_equal(status, 404);
 	assert_int_equal(api_error_parse(resp, &code, &message), 0);
 	assert_string_equal(code, "vm_not_found");
@@ -319,7 +322,8 @@ static void test_client_captures_query_errors(void **state)
 
 	/* A bare code gets the table's default message. */
 	assert_int_equal(http_client_request(fx.client, "GET", "/v1/vms/plain", NULL, &status,
-					     &resp, NULL, 0), 0);
+					     &resp, NULL, 0),
+			 0);
 	assert_int_equal(status, 409);
 	assert_int_equal(api_error_parse(resp, &code, &message), 0);
 	assert_string_equal(code, "vm_running");
@@ -327,7 +331,8 @@ static void test_client_captures_query_errors(void **state)
 	json_object_put(resp);
 
 	assert_int_equal(http_client_request(fx.client, "DELETE", "/v1/vms/web1", NULL, &status,
-					     &resp, NULL, 0), 0);
+					     &resp, NULL, 0),
+			 0);
 	assert_int_equal(status, 204);
 	assert_null(resp);
 }
@@ -338,8 +343,9 @@ static void test_client_post_json(void **state)
 	struct json_object *resp;
 	long status;
 
-	assert_int_equal(http_client_request(fx.client, "POST", "/v1/echo", body, &status, &resp,
-					     NULL, 0), 0);
+	assert_int_equal(
+		http_client_request(fx.client, "POST", "/v1/echo", body, &status, &resp, NULL, 0),
+		0);
 	assert_int_equal(status, 201);
 	assert_string_equal(json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN),
 			    "{\"body\":{\"a\":[1,2,{\"b\":null}]}}");
@@ -347,8 +353,9 @@ static void test_client_post_json(void **state)
 	json_object_put(body);
 
 	/* No body at all: the handler sees NULL. */
-	assert_int_equal(http_client_request(fx.client, "POST", "/v1/echo", NULL, &status, &resp,
-					     NULL, 0), 0);
+	assert_int_equal(
+		http_client_request(fx.client, "POST", "/v1/echo", NULL, &status, &resp, NULL, 0),
+		0);
 	assert_int_equal(status, 201);
 	assert_string_equal(json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN),
 			    "{\"body\":null}");
@@ -362,7 +369,8 @@ static void test_client_raw_text(void **state)
 	long status;
 
 	assert_int_equal(http_client_request_raw(fx.client, "GET", "/metrics", NULL, NULL, 0,
-						 &status, &out, &len, NULL, 0), 0);
+						 &status, &out, &len, NULL, 0),
+			 0);
 	assert_int_equal(status, 200);
 	assert_string_equal(out, "# HELP x y\nx 1\n");
 	assert_int_equal(len, strlen(out));
@@ -396,8 +404,8 @@ static void test_not_found_and_method(void **state)
 static void test_hostile_captures(void **state)
 {
 	static const char *const paths[] = {
-		"/v1/vms/..", "/v1/vms/%2e%2e", "/v1/vms/a%00b", "/v1/vms/%00", "/v1/vms/a%2fb",
-		"/v1/vms/a%zz", "/v1/vms/%",
+		"/v1/vms/..",	 "/v1/vms/%2e%2e", "/v1/vms/a%00b", "/v1/vms/%00",
+		"/v1/vms/a%2fb", "/v1/vms/a%zz",   "/v1/vms/%",
 	};
 	int before = atomic_load(&handler_calls);
 	char req[1024], name[301];
@@ -506,8 +514,10 @@ static void test_body_too_large(void **state)
 
 	assert_non_null(req);
 	/* Announced by Content-Length: refused before the body is read. */
-	n = snprintf(req, 512, "POST /v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-		     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n", big);
+	n = snprintf(req, 512,
+		     "POST /v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+		     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+		     big);
 	memset(req + n, ' ', big);
 	r = raw_request(req, (size_t)n + big);
 	assert_int_equal(raw_status(r), 413);
@@ -515,7 +525,8 @@ static void test_body_too_large(void **state)
 	free(r);
 
 	/* Exactly one byte over the limit. */
-	n = snprintf(req, 512, "POST /v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	n = snprintf(req, 512,
+		     "POST /v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
 		     "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n",
 		     BODY_LIMIT + 1);
 	memset(req + n, ' ', BODY_LIMIT + 1);
@@ -524,7 +535,8 @@ static void test_body_too_large(void **state)
 	free(r);
 
 	/* Chunked, so the size is only known while reading. */
-	n = snprintf(req, 512, "POST /v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	n = snprintf(req, 512,
+		     "POST /v1/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
 		     "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
 	for (int i = 0; i < 3; i++) {
 		n += snprintf(req + n, 16, "%x\r\n", BODY_LIMIT);
@@ -552,7 +564,8 @@ static void test_body_too_large(void **state)
 		memcpy(body + BODY_LIMIT - 2, "{}", 2);
 		assert_int_equal(http_client_request_raw(fx.client, "PUT", "/v1/echo",
 							 "application/json", body, BODY_LIMIT,
-							 &status, &out, &len, NULL, 0), 0);
+							 &status, &out, &len, NULL, 0),
+				 0);
 		assert_int_equal(status, 201);
 		resp = json_tokener_parse(out);
 		assert_non_null(json_object_object_get(resp, "body"));
@@ -579,25 +592,25 @@ static void test_tcp_token(void **state)
 	assert_non_null(wrong);
 	assert_non_null(right);
 
-	assert_int_equal(http_client_request(none, "GET", "/v1/ping", NULL, &status, &resp, NULL,
-					     0), 0);
+	assert_int_equal(
+		http_client_request(none, "GET", "/v1/ping", NULL, &status, &resp, NULL, 0), 0);
 	assert_int_equal(status, 401);
 	assert_int_equal(api_error_parse(resp, &code, NULL), 0);
 	assert_string_equal(code, "unauthorized");
 	json_object_put(resp);
 
-	assert_int_equal(http_client_request(wrong, "GET", "/v1/ping", NULL, &status, &resp, NULL,
-					     0), 0);
+	assert_int_equal(
+		http_client_request(wrong, "GET", "/v1/ping", NULL, &status, &resp, NULL, 0), 0);
 	assert_int_equal(status, 401);
 	json_object_put(resp);
 	/* Auth comes before routing: an unknown path does not leak as 404. */
-	assert_int_equal(http_client_request(wrong, "GET", "/nope", NULL, &status, &resp, NULL,
-					     0), 0);
+	assert_int_equal(http_client_request(wrong, "GET", "/nope", NULL, &status, &resp, NULL, 0),
+			 0);
 	assert_int_equal(status, 401);
 	json_object_put(resp);
 
-	assert_int_equal(http_client_request(right, "GET", "/v1/ping", NULL, &status, &resp, NULL,
-					     0), 0);
+	assert_int_equal(
+		http_client_request(right, "GET", "/v1/ping", NULL, &status, &resp, NULL, 0), 0);
 	assert_int_equal(status, 200);
 	json_object_put(resp);
 
@@ -636,7 +649,8 @@ static void test_stream_client_leaves(void **state)
 	long status;
 
 	assert_int_equal(http_client_stream(fx.client, "/v1/events", &status, collect_line, &log,
-					    err, sizeof(err)), 0);
+					    err, sizeof(err)),
+			 0);
 	assert_int_equal(status, 200);
 	assert_int_equal(log.lines, 3);
 	assert_string_equal(log.last, "{\"n\":2}");
@@ -645,7 +659,8 @@ static void test_stream_client_leaves(void **state)
 
 	/* A stream request that fails reports the server's message. */
 	assert_int_equal(http_client_stream(fx.client, "/v1/nothing", &status, collect_line, &log,
-					    err, sizeof(err)), 0);
+					    err, sizeof(err)),
+			 0);
 	assert_int_equal(status, 404);
 	assert_string_equal(err, "no such path");
 	assert_int_equal(log.lines, 3);

@@ -14,7 +14,7 @@
 
 #define ARGV(...) ((char *[]){ "vmm-worker", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "vmm-worker", __VA_ARGS__ }) / sizeof(char *)))
-#define PARSE(opts, err, ...)                                                                      \
+#define PARSE(opts, err, ...) \
 	options_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), (opts), (err), sizeof(err))
 
 static void test_options_defaults(void **state)
@@ -98,9 +98,8 @@ static void test_options_boot(void **state)
 	assert_true(o.console_input);
 	assert_null(o.initrd);
 	assert_null(o.dump_dtb);
-	assert_int_equal(PARSE(&o, err, "--kernel", "Image", "--initrd", "rd.gz", "--console",
-			       "none"),
-			 0);
+	assert_int_equal(
+		PARSE(&o, err, "--kernel", "Image", "--initrd", "rd.gz", "--console", "none"), 0);
 	assert_string_equal(o.initrd, "rd.gz");
 	assert_false(o.console_input);
 	assert_int_equal(PARSE(&o, err, "--kernel", "k", "--console", "stdio"), 0);
@@ -117,10 +116,8 @@ static void test_options_boot(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_options_boot),
-		cmocka_unit_test(test_options_defaults),
-		cmocka_unit_test(test_options_all),
-		cmocka_unit_test(test_options_sizes),
+		cmocka_unit_test(test_options_boot),   cmocka_unit_test(test_options_defaults),
+		cmocka_unit_test(test_options_all),    cmocka_unit_test(test_options_sizes),
 		cmocka_unit_test(test_options_errors),
 	};
 
