@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "machine/fdt.h"
 #include "goldfish_rtc.h"
 #include "plic.h"
 
@@ -208,21 +209,11 @@ static void rtc_fini(void *opaque)
 static int rtc_fdt_node(void *opaque, void *fdt, uint64_t base, uint64_t size)
 {
 	struct goldfish_rtc *rtc = opaque;
-	uint64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
-	char name[32];
-	int soc, node, err;
+	int node;
 
-	soc = fdt_path_offset(fdt, "/soc");
-	if (soc < 0)
-		return soc;
-	snprintf(name, sizeof(name), "rtc@%llx", (unsigned long long)base);
-	node = fdt_add_subnode(fdt, soc, name);
-	if (node < 0)
-		return node;
-	err = fdt_setprop_string(fdt, node, "compatible", "google,goldfish-rtc")
-		      ?: fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
-	if (err || !rtc->plic)
-		return err;
+	node = fdt_add_soc_device(fdt, "rtc", base, size, "google,goldfish-rtc");
+	if (node < 0 || !rtc->plic)
+		return node < 0 ? node : 0;
 	return fdt_setprop_u32(fdt, node, "interrupt-parent", rtc->plic_phandle)
 		       ?: fdt_setprop_u32(fdt, node, "interrupts", rtc->irq);
 }

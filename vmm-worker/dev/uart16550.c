@@ -21,6 +21,7 @@
 
 #include <libfdt.h>
 
+#include "machine/fdt.h"
 #include "plic.h"
 #include "uart16550.h"
 
@@ -370,20 +371,12 @@ static void uart16550_fini(void *opaque)
 static int uart16550_fdt_node(void *opaque, void *fdt, uint64_t base, uint64_t size)
 {
 	struct uart16550 *uart = opaque;
-	uint64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
-	char name[32];
-	int soc, node, err;
+	int node, err;
 
-	soc = fdt_path_offset(fdt, "/soc");
-	if (soc < 0)
-		return soc;
-	snprintf(name, sizeof(name), "serial@%llx", (unsigned long long)base);
-	node = fdt_add_subnode(fdt, soc, name);
+	node = fdt_add_soc_device(fdt, "serial", base, size, "ns16550a");
 	if (node < 0)
 		return node;
-	err = fdt_setprop_string(fdt, node, "compatible", "ns16550a") ?:
-	      fdt_setprop(fdt, node, "reg", reg, sizeof(reg)) ?:
-	      fdt_setprop_u32(fdt, node, "clock-frequency", UART16550_CLOCK_HZ);
+	err = fdt_setprop_u32(fdt, node, "clock-frequency", UART16550_CLOCK_HZ);
 	if (err || !uart->plic)
 		return err; /* without a line the guest polls */
 	return fdt_setprop_u32(fdt, node, "interrupt-parent", uart->plic_phandle)

@@ -9,6 +9,7 @@
 
 #include <libfdt.h>
 
+#include "machine/fdt.h"
 #include "virtio_mmio.h"
 
 int virtio_mmio_init(struct virtio_mmio *vm, const struct virtio_device_ops *ops,
@@ -346,27 +347,17 @@ static void virtio_mmio_bus_fini(void *opaque)
 int virtio_mmio_fdt_node(void *opaque, void *fdt, uint64_t base, uint64_t size)
 {
 	const struct virtio_mmio *vm = opaque;
-	fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
-	int soc, node, plic, ret;
+	int node, plic, ret;
 	uint32_t phandle;
-	char name[40];
 
-	soc = fdt_path_offset(fdt, "/soc");
-	if (soc < 0)
-		return soc;
 	plic = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
 	if (plic < 0)
 		return plic;
 	phandle = fdt_get_phandle(fdt, plic);
-	snprintf(name, sizeof(name), "virtio_mmio@%" PRIx64, base);
-	node = fdt_add_subnode(fdt, soc, name);
+	node = fdt_add_soc_device(fdt, "virtio_mmio", base, size, "virtio,mmio");
 	if (node < 0)
 		return node;
-	ret = fdt_setprop_string(fdt, node, "compatible", "virtio,mmio");
-	if (!ret)
-		ret = fdt_setprop(fdt, node, "reg", reg, sizeof(reg));
-	if (!ret)
-		ret = fdt_setprop_u32(fdt, node, "interrupts", vm->irq);
+	ret = fdt_setprop_u32(fdt, node, "interrupts", vm->irq);
 	if (!ret)
 		ret = fdt_setprop_u32(fdt, node, "interrupt-parent", phandle);
 	return ret;

@@ -58,6 +58,21 @@ static int fdt_add_device(void *fdt, int parent, const char *name, uint64_t base
 	return err ? err : node;
 }
 
+int fdt_add_soc_device(void *fdt, const char *name, uint64_t base, uint64_t size,
+		       const char *compatible)
+{
+	int soc = fdt_path_offset(fdt, "/soc");
+	int node, err;
+
+	if (soc < 0)
+		return soc;
+	node = fdt_add_device(fdt, soc, name, base, size);
+	if (node < 0)
+		return node;
+	err = fdt_setprop_string(fdt, node, "compatible", compatible);
+	return err ? err : node;
+}
+
 /* A string-list property from NUL-separated `list` of total length `len`. */
 static int fdt_set_strings(void *fdt, int node, const char *name, const char *list, size_t len)
 {

@@ -41,4 +41,12 @@ struct fdt_board {
  */
 int fdt_build(const struct bus *bus, const struct fdt_board *board, void **blob);
 
+/*
+ * For a device's fdt_node callback: add /soc/<name>@<base> with reg =
+ * <base size> and `compatible`. Returns the new node's offset (to add the
+ * device's own properties to) or a negative libfdt error.
+ */
+int fdt_add_soc_device(void *fdt, const char *name, uint64_t base, uint64_t size,
+		       const char *compatible);
+
 #endif
