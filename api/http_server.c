@@ -29,7 +29,7 @@
 #include "json_util.h"
 
 #define HTTP_TOKEN_MAX 256
-/* A chunked body is drained past the limit before the 413, but not forever. */
+/* A body is drained past the limit before the 413, but not forever. */
 #define HTTP_DISCARD_FACTOR 16
 /* How long stop waits for open streams to finish (producers return within ~250 ms). */
 #define HTTP_STOP_WAIT_MS 2000
@@ -417,9 +417,15 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *conn, con
 		code = http_router_match(s->routes, s->n_routes, method, url, &st->match);
 		if (code != API_OK)
 			return server_queue_error(s, conn, st, code, st->match.message);
+		/*
+		 * A body somewhat over the limit is drained and then refused, so the
+		 * client finishes sending and reads its 413; answering at once would
+		 * close the connection under a client that is still writing, and it
+		 * would see a reset instead. Only a hopeless length is refused early.
+		 */
 		length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (length && strtoull(length, NULL, 10) > s->body_limit) {
+		if (length && strtoull(length, NULL, 10) / HTTP_DISCARD_FACTOR > s->body_limit) {
 			char err[96];
 
 			snprintf(err, sizeof(err), "request body exceeds %zu bytes", s->body_limit);
