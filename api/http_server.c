@@ -110,6 +110,9 @@ static void http_response_release(struct http_response *resp)
 		free(resp->headers[i].value);
 	}
 	resp->n_headers = 0;
+	if (resp->buffer && resp->buffer_free)
+		resp->buffer_free(resp->buffer_cls);
+	resp->buffer = NULL;
 	if (resp->stream && resp->stream_free)
 		resp->stream_free(resp->stream_cls);
 	resp->stream = NULL;
@@ -250,6 +253,13 @@ static enum MHD_Result server_queue(struct http_server *s, struct MHD_Connection
 	} else if (resp->text) {
 		mr = MHD_create_response_from_buffer(resp->text_len, resp->text,
 						     MHD_RESPMEM_MUST_COPY);
+	} else if (resp->buffer) {
+		mr = MHD_create_response_from_buffer_with_free_callback_cls(
+			resp->buffer_len, (void *)resp->buffer, resp->buffer_free,
+			resp->buffer_cls);
+		/* MHD owns the release now, also if queueing fails. */
+		if (mr)
+			resp->buffer = NULL;
 	} else {
 		mr = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	}
@@ -540,6 +550,11 @@ fail:
 	return ret;
 }
 
+int http_server_bind_unix(const char *path, int *out_fd)
+{
+	return server_bind_unix(path, out_fd);
+}
+
 static int server_bind_tcp(const char *address, uint16_t port, int *out_fd, uint16_t *bound)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
@@ -567,12 +582,13 @@ static int server_listen(struct http_server *s, struct http_listener *l, int fd,
 {
 	l->server = s;
 	l->need_token = need_token;
-	l->mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
-				  0, NULL, NULL, server_access, l, MHD_OPTION_LISTEN_SOCKET, fd,
-				  MHD_OPTION_NOTIFY_COMPLETED, server_completed, l,
-				  MHD_OPTION_UNESCAPE_CALLBACK, server_unescape, NULL,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512, MHD_OPTION_END);
+	/* poll(), not select(): each connection thread waits on its one socket every request. */
+	l->mhd = MHD_start_daemon(
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0,
+		NULL, NULL, server_access, l, MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_NOTIFY_COMPLETED, server_completed, l, MHD_OPTION_UNESCAPE_CALLBACK,
+		server_unescape, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512, MHD_OPTION_END);
 	if (!l->mhd) {
 		close(fd);
 		return -EIO;
@@ -774,6 +790,20 @@ int http_response_text(struct http_response *resp, unsigned int status, const ch
 	resp->status = status;
 	snprintf(resp->content_type, sizeof(resp->content_type), "%s", content_type);
 	return 0;
+}
+
+/* http_response_buffer - see http_server.h. */
+void http_response_buffer(struct http_response *resp, unsigned int status, const char *content_type,
+			  const char *data, size_t len, void (*free_fn)(void *cls), void *cls)
+{
+	if (resp->buffer && resp->buffer_free)
+		resp->buffer_free(resp->buffer_cls);
+	resp->status = status;
+	resp->buffer = data;
+	resp->buffer_len = len;
+	resp->buffer_free = free_fn;
+	resp->buffer_cls = cls;
+	snprintf(resp->content_type, sizeof(resp->content_type), "%s", content_type);
 }
 
 /* http_response_header - see http_server.h. */

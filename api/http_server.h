@@ -57,6 +57,10 @@ struct http_response {
 	struct json_object *json; /* owned */
 	char *text;		  /* owned; used if json is NULL */
 	size_t text_len;
+	const char *buffer; /* borrowed; used if json and text are NULL */
+	size_t buffer_len;
+	void (*buffer_free)(void *cls);
+	void *buffer_cls;
 	char content_type[64];
 	struct http_header headers[HTTP_MAX_HEADERS];
 	size_t n_headers;
@@ -115,6 +119,15 @@ int http_server_start(const struct http_server_config *config, struct http_serve
  */
 void http_server_stop(struct http_server *server);
 
+/*
+ * http_server_bind_unix - create a listening unix stream socket (mode
+ * 0660, close-on-exec) at @path the way http_server_start does: a stale
+ * socket is replaced, a live one is -EADDRINUSE, another file -EEXIST.
+ * Returns 0 and the descriptor in *@out_fd, or -errno. The caller
+ * unlinks @path when done.
+ */
+int http_server_bind_unix(const char *path, int *out_fd);
+
 /* http_server_tcp_port - the bound TCP port (useful with port 0), or 0. */
 uint16_t http_server_tcp_port(const struct http_server *server);
 
@@ -146,6 +159,15 @@ void http_response_json(struct http_response *resp, unsigned int status, struct 
  */
 int http_response_text(struct http_response *resp, unsigned int status, const char *content_type,
 		       const char *text, size_t len);
+
+/*
+ * http_response_buffer - respond @status with @len bytes at @data, sent
+ * without a copy: @free_fn (may be NULL) is called with @cls exactly once,
+ * when the bytes are no longer needed (also if the response is never sent).
+ * For bodies that outlive the handler, e.g. a reference-counted cache entry.
+ */
+void http_response_buffer(struct http_response *resp, unsigned int status, const char *content_type,
+			  const char *data, size_t len, void (*free_fn)(void *cls), void *cls);
 
 /* http_response_header - add a response header (copied). Returns 0, -ENOSPC or -ENOMEM. */
 int http_response_header(struct http_response *resp, const char *name, const char *value);

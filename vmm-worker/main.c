@@ -17,6 +17,8 @@
 #include <libfdt.h>
 
 #include "config.h"
+#include "dbt/dbt.h"
+#include "dev/console.h"
 #include "machine/machine.h"
 #include "options.h"
 #include "worker_api.h"
@@ -77,6 +79,7 @@ int main(int argc, char **argv)
 	struct machine_config cfg;
 	struct machine m;
 	struct worker_api *api = NULL;
+	struct console *console = NULL;
 	char err[512];
 	sigset_t sigs;
 	bool reboot = false;
@@ -99,13 +102,18 @@ int main(int argc, char **argv)
 		.bios = opts.bios,
 		.initrd = opts.initrd,
 		.append = opts.append,
-		.console_input = opts.console_input && !opts.dump_dtb,
+		/* With a console socket, the client types instead of stdin. */
+		.console_input = opts.console_input && !opts.dump_dtb && !opts.console_socket,
 		.mem_size = opts.mem_size,
 		.smp = opts.smp,
 		.trace = opts.trace,
 		.drive = opts.drive[0] ? opts.drive : NULL,
 		.drive_readonly = opts.drive_readonly,
 		.rng = opts.rng,
+		.translate = !opts.interp,
+		.code_cache_size = opts.code_cache_size,
+		.ret_array = !opts.no_ret_array,
+		.lockstep = opts.check_lockstep,
 	};
 	/*
 	 * Block the termination signals before any thread exists (the UART's
@@ -132,6 +140,16 @@ int main(int argc, char **argv)
 			return WORKER_EXIT_HOST;
 		}
 	}
+	if (opts.console_socket && !opts.dump_dtb) {
+		ret = console_start(opts.console_socket, &console);
+		if (ret) {
+			fprintf(stderr, "vmm-worker: --console-socket %s: %s\n",
+				opts.console_socket, strerror(-ret));
+			worker_api_stop(api);
+			close(sigfd);
+			return WORKER_EXIT_HOST;
+		}
+	}
 	/* A guest reboot builds the machine again from the same configuration. */
 	do {
 		ret = machine_init(&m, &cfg, err, sizeof(err));
@@ -145,6 +163,10 @@ int main(int argc, char **argv)
 			machine_fini(&m);
 			break;
 		}
+		/* Each new machine's UART joins the one console socket. */
+		ret = console ? console_attach(console, &m.uart) : 0;
+		if (ret)
+			fprintf(stderr, "vmm-worker: no console input: %s\n", strerror(-ret));
 		if (machine_start(&m)) {
 			fprintf(stderr, "vmm-worker: cannot start harts: %s\n", strerror(errno));
 			machine_fini(&m);
@@ -156,11 +178,14 @@ int main(int argc, char **argv)
 		machine_join(&m);
 		worker_api_detach(api);
 		ret = signalled ? signalled : m.exit_status;
+		if (opts.stats)
+			dbt_stats_print(&m, stderr);
 		reboot = m.reboot_requested && !opts.no_reboot && !signalled &&
 			 !worker_api_ended_run(api);
 		machine_fini(&m);
 	} while (reboot);
 	worker_api_stop(api);
+	console_stop(console);
 	close(sigfd);
 	return ret;
 }

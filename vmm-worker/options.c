@@ -25,7 +25,14 @@ const char options_usage[] =
 	"  --rng             a virtio-rng device fed by the host's getrandom()\n"
 	"  --no-reboot       a guest reboot ends the run (status 0) instead\n"
 	"  --api-socket PATH serve the worker's REST API (status, stats, pause...) there\n"
-	"  --interp          run on the reference interpreter\n"
+	"  --console-socket PATH  serve the serial console on a unix socket (one client;\n"
+	"                    its input replaces stdin, output still goes to stdout)\n"
+	"  --interp          run on the reference interpreter (default: the translator)\n"
+	"  --no-ret-array    translate returns without the return-address array (T3)\n"
+	"  --code-cache SIZE translated code per hart, e.g. 64M (default 64M)\n"
+	"  --stats           print the translator's counters on stderr at exit\n"
+	"  --check-lockstep  check every translated block against the interpreter; a\n"
+	"                    divergence prints both states and exits with status 86\n"
 	"  --trace           print every executed instruction on stderr\n"
 	"  --help, --version\n";
 
@@ -46,6 +53,11 @@ enum {
 	OPT_DUMP_DTB,
 	OPT_CONSOLE,
 	OPT_API_SOCKET,
+	OPT_CONSOLE_SOCKET,
+	OPT_NO_RET_ARRAY,
+	OPT_CODE_CACHE,
+	OPT_CHECK_LOCKSTEP,
+	OPT_STATS,
 };
 
 static const struct option options_table[] = {
@@ -65,6 +77,11 @@ static const struct option options_table[] = {
 	{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 	{ "console", required_argument, NULL, OPT_CONSOLE },
 	{ "api-socket", required_argument, NULL, OPT_API_SOCKET },
+	{ "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
+	{ "no-ret-array", no_argument, NULL, OPT_NO_RET_ARRAY },
+	{ "code-cache", required_argument, NULL, OPT_CODE_CACHE },
+	{ "check-lockstep", no_argument, NULL, OPT_CHECK_LOCKSTEP },
+	{ "stats", no_argument, NULL, OPT_STATS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -210,6 +227,22 @@ int options_parse(int argc, char **argv, struct worker_options *opts, char *errb
 		case OPT_INTERP:
 			opts->interp = true;
 			break;
+		case OPT_NO_RET_ARRAY:
+			opts->no_ret_array = true;
+			break;
+		case OPT_CHECK_LOCKSTEP:
+			opts->check_lockstep = true;
+			break;
+		case OPT_STATS:
+			opts->stats = true;
+			break;
+		case OPT_CODE_CACHE:
+			if (options_parse_size(optarg, &opts->code_cache_size) ||
+			    opts->code_cache_size < (1ull << 20) || opts->code_cache_size > (1ull << 31)) {
+				snprintf(errbuf, errlen, "--code-cache %s: a size from 1M to 2G", optarg);
+				return -EINVAL;
+			}
+			break;
 		case OPT_TRACE:
 			opts->trace = true;
 			break;
@@ -239,6 +272,9 @@ int options_parse(int argc, char **argv, struct worker_options *opts, char *errb
 			break;
 		case OPT_API_SOCKET:
 			opts->api_socket = optarg;
+			break;
+		case OPT_CONSOLE_SOCKET:
+			opts->console_socket = optarg;
 			break;
 		case OPT_HELP:
 			opts->help = true;

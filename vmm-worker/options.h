@@ -22,12 +22,17 @@ struct worker_options {
 	unsigned smp;
 	bool trace;
 	bool interp;
+	bool no_ret_array;	  /* --no-ret-array: translate returns without T3 */
+	bool stats;		  /* --stats: print the translator's counters at exit */
+	bool check_lockstep;	  /* --check-lockstep: every block against the interpreter */
+	uint64_t code_cache_size; /* --code-cache SIZE per hart, 0 for the default */
 	/* --drive file=IMG[,readonly]: a virtio-blk disk ("" for none). */
 	char drive[OPTIONS_PATH_MAX];
 	bool drive_readonly;
 	bool rng;		/* --rng: a virtio-rng device */
 	bool no_reboot;		/* --no-reboot: a guest reboot ends the run */
 	const char *api_socket; /* --api-socket PATH: the worker's REST API, NULL for none */
+	const char *console_socket; /* --console-socket PATH: the serial console, NULL for none */
 	bool help;
 	bool version;
 };

@@ -21,6 +21,7 @@
 #include "api/http_server.h"
 #include "config.h"
 #include "cpu/cpu.h"
+#include "dbt/dbt.h"
 #include "machine/machine.h"
 #include "worker_api.h"
 
@@ -186,7 +187,25 @@ static struct json_object *worker_api_devices_json(const struct machine *m)
 	return devices;
 }
 
-/* GET /v1/stats: harts, memory, devices, translator (null: none yet). */
+/* The translator's counters summed over the harts; NULL (JSON null) under the interpreter. */
+static struct json_object *worker_api_translator_json(const struct machine *m)
+{
+	uint64_t stat[DBT_STAT_COUNT];
+	struct json_object *obj;
+
+	if (!dbt_stats_sum(m, stat))
+		return NULL;
+	obj = json_object_new_object();
+	if (!obj)
+		return NULL;
+	for (unsigned i = 0; i < DBT_STAT_COUNT; i++)
+		json_object_object_add(obj, dbt_stat_names[i], json_object_new_uint64(stat[i]));
+	json_object_object_add(obj, "ret_array",
+			       json_object_new_boolean(dbt_get_options(&m->harts[0])->ret_array));
+	return obj;
+}
+
+/* GET /v1/stats: harts, memory, devices, translator (null: the interpreter runs). */
 static enum api_error worker_api_get_stats(const struct http_request *req,
 					   struct http_response *resp, void *ctx)
 {
@@ -218,7 +237,7 @@ static enum api_error worker_api_get_stats(const struct http_request *req,
 	json_object_object_add(obj, "harts", harts);
 	json_object_object_add(obj, "memory", memory);
 	json_object_object_add(obj, "devices", devices);
-	json_object_object_add(obj, "translator", NULL);
+	json_object_object_add(obj, "translator", worker_api_translator_json(m));
 	if (!harts || !memory || !devices)
 		goto out;
 	for (unsigned i = 0; i < m->hart_count; i++) {

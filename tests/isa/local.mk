@@ -4,12 +4,12 @@
 # runs: run-isa boots the matching .elf in $(VMM_WORKER).
 
 ISA_TEST_NAMES = rv64ui rv64um rv64ua rv64uc rv64uf rv64ud rv64zb \
-	csr traps interrupts vm_sv39 vm_sv48 pmp
+	csr traps interrupts vm_sv39 vm_sv48 pmp smc calls blockfault irqloop
 
 ISA_DEPS = tests/isa/common.h tests/isa/fp.h tests/isa/fp_cases.h tests/isa/vm.h \
 	tests/isa/link.ld
 ISA_ELFS = $(ISA_TEST_NAMES:%=tests/isa/%.elf)
-ISA_RUNS = $(ISA_TEST_NAMES:%=tests/isa/%.isa)
+ISA_RUNS = $(ISA_TEST_NAMES:%=tests/isa/%.isa) $(ISA_TEST_NAMES:%=tests/isa/%-interp.isa)
 
 ISA_CFLAGS = -march=rv64gc_zba_zbb_zbs -mabi=lp64d -nostdlib -nostartfiles \
 	-static -Wl,--no-warn-rwx-segments -T $(srcdir)/tests/isa/link.ld \
@@ -21,6 +21,10 @@ tests/isa/%.elf: $(srcdir)/tests/isa/%.S $(ISA_DEPS:%=$(srcdir)/%)
 
 # The test handed to the log compiler: names the ELF next to it.
 tests/isa/%.isa: tests/isa/%.elf
+	@echo '$*' > $@
+
+# The same test on the interpreter: every ISA test runs on both engines.
+tests/isa/%-interp.isa: tests/isa/%.elf
 	@echo '$*' > $@
 
 check_DATA += $(ISA_ELFS) $(ISA_RUNS)
@@ -41,6 +45,27 @@ TESTS += tests/isa/rv64ui.isa \
 	tests/isa/interrupts.isa \
 	tests/isa/vm_sv39.isa \
 	tests/isa/vm_sv48.isa \
-	tests/isa/pmp.isa
+	tests/isa/pmp.isa \
+	tests/isa/smc.isa \
+	tests/isa/calls.isa \
+	tests/isa/blockfault.isa \
+	tests/isa/irqloop.isa
+TESTS += tests/isa/rv64ui-interp.isa \
+	tests/isa/rv64um-interp.isa \
+	tests/isa/rv64ua-interp.isa \
+	tests/isa/rv64uc-interp.isa \
+	tests/isa/rv64uf-interp.isa \
+	tests/isa/rv64ud-interp.isa \
+	tests/isa/rv64zb-interp.isa \
+	tests/isa/csr-interp.isa \
+	tests/isa/traps-interp.isa \
+	tests/isa/interrupts-interp.isa \
+	tests/isa/vm_sv39-interp.isa \
+	tests/isa/vm_sv48-interp.isa \
+	tests/isa/pmp-interp.isa \
+	tests/isa/smc-interp.isa \
+	tests/isa/calls-interp.isa \
+	tests/isa/blockfault-interp.isa \
+	tests/isa/irqloop-interp.isa
 TEST_EXTENSIONS += .isa
 ISA_LOG_COMPILER = $(SHELL) $(srcdir)/tests/isa/run-isa

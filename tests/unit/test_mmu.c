@@ -132,7 +132,7 @@ static void test_mmu_bare_m_mode(void **state)
 	assert_int_equal(load_ok(cpu, DATA + 9, 2), 0x6677);
 	assert_int_equal(load_ok(cpu, DATA + 15, 1), 0x11);
 	/* The page went into the TLB: a RAM write behind its back shows at once. */
-	assert_int_equal(cpu->mmu.tlb[MMU_READ][(DATA >> 12) & 255].vpage, DATA);
+	assert_int_equal(cpu->mmu.tlb[MMU_READ][mmu_tlb_index(DATA)].vpage, DATA);
 	put64(f, DATA + 8, 42);
 	assert_int_equal(load_ok(cpu, DATA + 8, 8), 42);
 	/* Nothing at 0x1000: load access fault. */
@@ -481,7 +481,7 @@ static void test_mmu_tlb_needs_whole_page(void **state)
 	struct cpu_fixture *f = *state;
 	struct cpu *cpu = &f->cpu;
 	uint64_t last = FIXTURE_RAM_BASE + FIXTURE_RAM_SIZE - MMU_PAGE_SIZE;
-	unsigned slot = (last >> 12) & 255;
+	unsigned slot = mmu_tlb_index(last);
 
 	/* A locked 4-byte NA4 entry inside the page keeps it out of the TLB. */
 	fixture_csr_write(cpu, CSR_PMPADDR0, (last + 0x100) >> 2);

@@ -106,6 +106,21 @@ struct cpu {
 	unsigned hart_id;
 	bool trace; /* print one line per retired instruction */
 	struct machine *machine;
+
+	/*
+	 * The translator (dbt/dbt.h); NULL runs the interpreter. The fields
+	 * after it are read and written by translated code through the
+	 * struct cpu pointer it keeps in a host register.
+	 */
+	struct dbt *dbt;
+	int64_t dbt_budget;	/* instructions left; other threads store 0 */
+	uint64_t dbt_t3_fn;	/* T3: entry of the function the hart is in */
+	void *dbt_jc;		/* jump cache of the current privilege */
+	void *dbt_ret;		/* T3 return-address array of the current privilege */
+	void *dbt_last_exit;	/* the chainable exit the last block left by */
+	uint64_t dbt_stat[16];	/* enum dbt_stat counters */
+	struct dbt_journal *journal; /* --check-lockstep only */
+	uint32_t dbt_mxcsr[2];	     /* translated FP: [0] flags clear, [1] scratch */
 };
 
 /* Initialise a hart in its reset state: M-mode, pc = reset_pc. */
@@ -119,6 +134,18 @@ enum cpu_stop_reason cpu_run(struct cpu *cpu, uint64_t budget);
 
 /* Execute exactly one instruction (or take one pending interrupt). */
 void cpu_step(struct cpu *cpu);
+
+/*
+ * Execute the already decoded instruction @in found at @pc, exactly as the
+ * interpreter would (cpu->pc = pc; cpu->next_pc is where to go next and
+ * cpu->trapped tells whether it trapped). With @count, mcycle/minstret
+ * advance as for one interpreter step. For the translator's helpers.
+ */
+struct insn;
+void cpu_exec_insn(struct cpu *cpu, const struct insn *in, uint64_t pc, bool count);
+
+/* Execute one instruction at cpu->pc without looking at interrupts (lockstep's shadow). */
+void cpu_execute_one(struct cpu *cpu);
 
 /* Raise/clear an interrupt line from a device or another hart (thread safe). */
 void cpu_set_irq(struct cpu *cpu, enum cpu_interrupt irq, bool level);

@@ -304,6 +304,7 @@ static void csr_write_pmpcfg(struct cpu *cpu, unsigned first, uint64_t val)
 
 	for (i = 0; i < 8; i++)
 		pmp_write_cfg(&cpu->csr, first + i, (uint8_t)(val >> (8 * i)));
+	cpu->mmu.pmp_gen++;
 	mmu_flush(cpu);
 }
 
@@ -324,6 +325,7 @@ static int csr_write(struct cpu *cpu, unsigned csrno, uint64_t val)
 		return 0;
 	if (csrno >= CSR_PMPADDR0 && csrno <= CSR_PMPADDR15) {
 		pmp_write_addr(csr, csrno - CSR_PMPADDR0, val);
+		cpu->mmu.pmp_gen++;
 		mmu_flush(cpu);
 		return 0;
 	}
@@ -384,6 +386,7 @@ static int csr_write(struct cpu *cpu, unsigned csrno, uint64_t val)
 		if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39 && mode != SATP_MODE_SV48)
 			return 0;
 		csr->satp = val;
+		cpu->mmu.map_gen++;
 		mmu_flush(cpu);
 		return 0;
 	}

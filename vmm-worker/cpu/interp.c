@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../dbt/dbt.h"
 #include "../machine/machine.h"
 #include "cpu.h"
 #include "decode.h"
@@ -868,6 +869,26 @@ static void interp_execute(struct cpu *cpu)
 	cpu->pc = cpu->next_pc;
 }
 
+/* cpu_execute_one - see cpu.h. */
+void cpu_execute_one(struct cpu *cpu)
+{
+	interp_execute(cpu);
+}
+
+/* cpu_exec_insn - see cpu.h. */
+void cpu_exec_insn(struct cpu *cpu, const struct insn *in, uint64_t pc, bool count)
+{
+	uint64_t cycle = cpu->csr.mcycle, instret = cpu->csr.minstret;
+
+	cpu->pc = pc;
+	cpu->trapped = false;
+	cpu->next_pc = pc + in->len;
+	exec_table[in->op](cpu, in);
+	cpu->x[0] = 0;
+	if (count)
+		interp_count(cpu, cycle, instret);
+}
+
 /* Take a pending enabled interrupt (trap_check_interrupts moves cpu->pc). */
 static bool interp_take_interrupt(struct cpu *cpu)
 {
@@ -912,6 +933,8 @@ enum cpu_stop_reason cpu_run(struct cpu *cpu, uint64_t budget)
 {
 	uint64_t n;
 
+	if (cpu->dbt)
+		return (enum cpu_stop_reason)dbt_run(cpu, budget);
 	for (n = 0; n < budget; n++) {
 		if (__atomic_load_n(&cpu->stop_request, __ATOMIC_RELAXED))
 			return CPU_STOP_REQUEST;

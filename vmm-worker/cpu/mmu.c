@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "../dbt/dbt.h"
 #include "../machine/machine.h"
 #include "cpu.h"
 #include "pmp.h"
@@ -34,6 +35,23 @@ static const int mmu_access_fault[] = {
 void mmu_flush(struct cpu *cpu)
 {
 	memset(cpu->mmu.tlb, 0xff, sizeof(cpu->mmu.tlb));
+}
+
+void mmu_flush_writes(struct cpu *cpu)
+{
+	memset(cpu->mmu.tlb[MMU_WRITE], 0xff, sizeof(cpu->mmu.tlb[MMU_WRITE]));
+}
+
+/*
+ * Whether RAM page @paddr holds code some hart translated: its stores must
+ * take the slow path, which tells the translator (bus code_pages is NULL
+ * when no translator runs).
+ */
+static inline bool mmu_code_page(const struct bus *bus, uint64_t paddr)
+{
+	return bus->code_pages &&
+	       __atomic_load_n(&bus->code_pages[(paddr - bus->ram_base) >> MMU_PAGE_SHIFT],
+			       __ATOMIC_RELAXED);
 }
 
 /* The privilege an access is checked with: MPRV lends MPP to M-mode data accesses. */
@@ -173,7 +191,9 @@ static void mmu_tlb_fill(struct cpu *cpu, uint64_t vaddr, uint64_t paddr, enum m
 		return;
 	if (!pmp_check(&cpu->csr, ppage, MMU_PAGE_SIZE, access, mmu_access_priv(cpu, access)))
 		return;
-	e = &cpu->mmu.tlb[access][(vaddr >> MMU_PAGE_SHIFT) & (MMU_TLB_SIZE - 1)];
+	if (access == MMU_WRITE && (mmu_code_page(&cpu->machine->bus, ppage) || cpu->journal))
+		return;
+	e = &cpu->mmu.tlb[access][mmu_tlb_index(vaddr)];
 	e->vpage = vpage;
 	e->addend = (uintptr_t)host - (uintptr_t)vpage;
 }
@@ -187,6 +207,8 @@ static int mmu_phys_read(struct cpu *cpu, uint64_t paddr, unsigned size, uint64_
 		memcpy(val, host, size); /* the host is little-endian too */
 		return 0;
 	}
+	if (cpu->journal)
+		return dbt_journal_mmio(cpu, paddr, size, val, false);
 	return bus_read(cpu->machine, paddr, size, val);
 }
 
@@ -195,9 +217,15 @@ static int mmu_phys_write(struct cpu *cpu, uint64_t paddr, unsigned size, uint64
 	uint8_t *host = bus_ram_ptr(&cpu->machine->bus, paddr, size, true);
 
 	if (host) {
+		if (mmu_code_page(&cpu->machine->bus, paddr))
+			dbt_note_code_write(cpu->machine, cpu, paddr, size);
+		if (cpu->journal)
+			dbt_journal_ram_write(cpu, paddr, size, host);
 		memcpy(host, &val, size);
 		return 0;
 	}
+	if (cpu->journal)
+		return dbt_journal_mmio(cpu, paddr, size, &val, true);
 	return bus_write(cpu->machine, paddr, size, val);
 }
 
@@ -308,7 +336,7 @@ static bool mmu_fetch_parcel(struct cpu *cpu, uint64_t vaddr, uint64_t *parcel)
 bool mmu_fetch(struct cpu *cpu, uint64_t vaddr, uint32_t *insn)
 {
 	const struct mmu_tlb_entry *e =
-		&cpu->mmu.tlb[MMU_EXEC][(vaddr >> MMU_PAGE_SHIFT) & (MMU_TLB_SIZE - 1)];
+		&cpu->mmu.tlb[MMU_EXEC][mmu_tlb_index(vaddr)];
 	uint64_t lo, hi;
 
 	/* Both parcels in one cached page: a single 32-bit read. */
@@ -360,6 +388,10 @@ void *mmu_atomic_ptr(struct cpu *cpu, uint64_t vaddr, unsigned size, bool is_loa
 		trap_raise(cpu, mmu_access_fault[access], vaddr);
 		return NULL;
 	}
+	if (!is_load && mmu_code_page(bus, pa))
+		dbt_note_code_write(cpu->machine, cpu, pa, size);
+	if (!is_load && cpu->journal)
+		dbt_journal_ram_write(cpu, pa, size, host);
 	mmu_tlb_fill(cpu, vaddr, pa, access);
 	*paddr = pa;
 	return host;

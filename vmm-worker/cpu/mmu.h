@@ -49,7 +49,29 @@ struct mmu_tlb_entry {
 
 struct mmu_state {
 	struct mmu_tlb_entry tlb[3][MMU_TLB_SIZE]; /* indexed by mmu_access */
+	/*
+	 * Bumped when the virtual-to-physical map may have changed (satp write,
+	 * sfence.vma) and when PMP changes, so the translator knows when its
+	 * virtually-keyed lookups must go.
+	 */
+	uint64_t map_gen, pmp_gen;
+	/* Set by another hart's translator: drop the write TLB before going on. */
+	int flush_writes;
 };
+
+/*
+ * The TLB slot of a page. The page number is folded with its bits above the
+ * index so that arrays a multiple of 1 MiB apart (common: equal-sized
+ * buffers) do not all fall into one slot and evict each other on every
+ * access. The translator's inline lookup computes the same.
+ */
+#define MMU_TLB_FOLD 8 /* log2(MMU_TLB_SIZE) */
+static inline unsigned mmu_tlb_index(uint64_t vaddr)
+{
+	uint64_t vpn = vaddr >> MMU_PAGE_SHIFT;
+
+	return (unsigned)((vpn ^ (vpn >> MMU_TLB_FOLD)) & (MMU_TLB_SIZE - 1));
+}
 
 /*
  * TLB fast path: the host pointer for a naturally aligned access of `size`
@@ -59,7 +81,7 @@ static inline void *mmu_tlb_lookup(struct mmu_state *mmu, enum mmu_access access
 				   unsigned size)
 {
 	const struct mmu_tlb_entry *e =
-		&mmu->tlb[access][(vaddr >> MMU_PAGE_SHIFT) & (MMU_TLB_SIZE - 1)];
+		&mmu->tlb[access][mmu_tlb_index(vaddr)];
 
 	/* Misaligned addresses keep a low bit set and so never match. */
 	if (__builtin_expect(e->vpage != (vaddr & (MMU_PAGE_MASK | (size - 1))), 0))
@@ -104,5 +126,8 @@ void *mmu_atomic_ptr(struct cpu *cpu, uint64_t vaddr, unsigned size, bool is_loa
 
 /* Drop cached translations (satp write, sfence.vma, privilege change). */
 void mmu_flush(struct cpu *cpu);
+
+/* Drop the cached write translations only (a page became a code page). */
+void mmu_flush_writes(struct cpu *cpu);
 
 #endif

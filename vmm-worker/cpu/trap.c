@@ -239,6 +239,7 @@ int trap_sfence_vma(struct cpu *cpu, uint64_t vaddr, uint64_t asid)
 		return -1;
 	if (cpu->priv == PRIV_S && (cpu->csr.mstatus & MSTATUS_TVM))
 		return -1;
+	cpu->mmu.map_gen++;
 	mmu_flush(cpu);
 	return 0;
 }

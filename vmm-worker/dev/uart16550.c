@@ -88,6 +88,15 @@ void uart16550_connect_irq(struct uart16550 *uart, struct plic *plic, unsigned i
 	uart->plic_phandle = plic_phandle;
 }
 
+void uart16550_set_tap(struct uart16550 *uart, void (*tap)(void *opaque, uint8_t byte),
+		       void *opaque)
+{
+	pthread_mutex_lock(&uart->lock);
+	uart->tap = tap;
+	uart->tap_opaque = opaque;
+	pthread_mutex_unlock(&uart->lock);
+}
+
 /* The interrupt the IIR reports, by the 16550's priorities. Lock held. */
 static uint8_t uart16550_iir(const struct uart16550 *uart)
 {
@@ -148,6 +157,8 @@ static void uart16550_transmit(struct uart16550 *uart, uint8_t byte)
 	fputc(byte, uart->out);
 	if (byte == '\n')
 		fflush(uart->out);
+	if (uart->tap)
+		uart->tap(uart->tap_opaque, byte);
 }
 
 /* Lock held. */

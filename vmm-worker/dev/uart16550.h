@@ -30,6 +30,9 @@ struct uart16550 {
 	uint8_t dll, dlm;
 	bool thr_interrupt; /* THRE interrupt pending (cleared by IIR read or THR write) */
 	FILE *out;
+	/* Also sees every transmitted byte (NULL: none); called with the lock held. */
+	void (*tap)(void *opaque, uint8_t byte);
+	void *tap_opaque;
 
 	uint8_t rx[UART16550_RX_SIZE];
 	size_t rx_head, rx_count;
@@ -59,6 +62,14 @@ void uart16550_init(struct uart16550 *uart, FILE *out);
  */
 void uart16550_connect_irq(struct uart16550 *uart, struct plic *plic, unsigned irq,
 			   uint32_t plic_phandle);
+
+/*
+ * Hand every byte the guest transmits to `tap` too, after it went to the
+ * output file. `tap` runs on the hart's thread with the UART's lock held:
+ * it must not block nor call back into the UART.
+ */
+void uart16550_set_tap(struct uart16550 *uart, void (*tap)(void *opaque, uint8_t byte),
+		       void *opaque);
 
 /*
  * Start a thread that feeds what arrives on `fd` (not closed by the UART)

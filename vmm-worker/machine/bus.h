@@ -48,6 +48,11 @@ struct bus {
 	uint64_t ram_base, ram_size;
 	/* A guest-physical range whose stores must reach bus_write (HTIF tohost). */
 	uint64_t watch_base, watch_size;
+	/*
+	 * With the translator: per RAM page, a bit per hart that has translated
+	 * code there (dbt/); NULL under the interpreter.
+	 */
+	uint32_t *code_pages;
 	struct bus_region regions[BUS_MAX_REGIONS];
 	unsigned region_count;
 };

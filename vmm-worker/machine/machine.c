@@ -14,6 +14,7 @@
 #include <libfdt.h>
 
 #include "cpu/cpu.h"
+#include "dbt/dbt.h"
 #include "dev/clint.h"
 #include "dev/test_finisher.h"
 #include "dev/uart16550.h"
@@ -77,6 +78,9 @@ uint64_t machine_time(const struct machine *m)
 
 void machine_kick_harts(struct machine *m)
 {
+	/* translated code only looks at its budget word: make it come back */
+	for (unsigned i = 0; i < m->hart_count; i++)
+		dbt_kick(&m->harts[i]);
 	pthread_mutex_lock(&m->wfi_lock);
 	pthread_cond_broadcast(&m->wfi_cond);
 	pthread_mutex_unlock(&m->wfi_lock);
@@ -389,6 +393,35 @@ static int machine_write_boot_data(struct machine *m, const struct machine_confi
 	return 0;
 }
 
+/* One translator per hart, sharing the code-page map that stores check. */
+static int machine_add_translators(struct machine *m, const struct machine_config *cfg,
+				   char *errbuf, size_t errlen)
+{
+	struct dbt_options opts = {
+		.code_cache_size = cfg->code_cache_size ? cfg->code_cache_size
+							: DBT_CODE_CACHE_DEFAULT,
+		.ret_array = cfg->ret_array,
+		.lockstep = cfg->lockstep,
+	};
+	int ret;
+
+	if (!cfg->translate || cfg->trace)
+		return 0;
+	m->bus.code_pages = calloc(m->bus.ram_size >> MMU_PAGE_SHIFT, sizeof(uint32_t));
+	if (!m->bus.code_pages) {
+		snprintf(errbuf, errlen, "cannot allocate the translator's page map");
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < m->hart_count; i++) {
+		ret = dbt_create(&m->harts[i], &opts);
+		if (ret) {
+			snprintf(errbuf, errlen, "cannot start the translator: %s", strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
 int machine_init(struct machine *m, const struct machine_config *cfg, char *errbuf, size_t errlen)
 {
 	struct machine_boot boot = { 0 };
@@ -444,6 +477,9 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *errb
 		cpu->x[11] = m->fdt_addr;	/* a1: device tree */
 		cpu->x[12] = boot.dynamic_info; /* a2: fw_dynamic_info (0: no firmware) */
 	}
+	ret = machine_add_translators(m, cfg, errbuf, errlen);
+	if (ret)
+		goto fail;
 	return 0;
 fail:
 	machine_fini(m);
@@ -603,6 +639,10 @@ void machine_join(struct machine *m)
 
 void machine_fini(struct machine *m)
 {
+	for (unsigned i = 0; m->harts && i < m->hart_count; i++)
+		dbt_destroy(&m->harts[i]);
+	free(m->bus.code_pages);
+	m->bus.code_pages = NULL;
 	/* In reverse: devices go before what they drive (the PLIC). */
 	for (unsigned i = m->bus.region_count; i-- > 0;) {
 		const struct bus_region *r = &m->bus.regions[i];

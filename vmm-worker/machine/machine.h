@@ -104,6 +104,11 @@ struct machine_config {
 	const char *drive; /* raw image for virtio-blk, NULL for none */
 	bool drive_readonly;
 	bool rng; /* add a virtio-rng device */
+	/* The translator (dbt/); false runs the interpreter (--interp). */
+	bool translate;
+	uint64_t code_cache_size; /* per hart, 0 for the default */
+	bool ret_array;		  /* T3 (--no-ret-array turns it off) */
+	bool lockstep;		  /* --check-lockstep */
 };
 
 /*

@@ -1,0 +1,1092 @@
+/*
+ * translate.c - guest blocks to x86-64: the code generator.
+ *
+ * A block is straight-line guest code from one pc up to a control
+ * transfer, a system instruction, DBT_BLOCK_MAX_INSNS or the end of the
+ * guest page. Its host code is:
+ *
+ *   prologue   budget -= n (back to the dispatcher when it runs out),
+ *              minstret += n, mcycle += n
+ *   body       one inline sequence per instruction; the rare or complex
+ *              ones call dbt_helper_op(), which runs the interpreter's own
+ *              exec function
+ *   end        direct exits (patchable jmp rel32, chained by the
+ *              dispatcher), indirect jumps through the jump cache, T3
+ *              returns through the return-address array
+ *   out of line  slow paths of loads and stores, side exits that correct
+ *              the counters for the instructions that did not retire, the
+ *              exit stubs, and the T3 confirm blocks of call sites
+ *
+ * Host registers: rbp = struct cpu *; rax, rcx, rdx, rsi, rdi, r8-r11 are
+ * scratch; nothing guest-visible is kept in a host register across
+ * instructions, so a helper or a side exit needs no spilling.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cpu/cpu.h"
+#include "dbt_internal.h"
+#include "x86emit.h"
+
+#define RAX X86_RAX
+#define RCX X86_RCX
+#define RDX X86_RDX
+#define RSI X86_RSI
+#define RDI X86_RDI
+#define RBP X86_RBP
+
+#define OFF(field) ((int32_t)offsetof(struct cpu, field))
+#define OFF_X(r) ((int32_t)(offsetof(struct cpu, x) + 8 * (r)))
+#define OFF_STAT(s) ((int32_t)(offsetof(struct cpu, dbt_stat) + 8 * (s)))
+#define OFF_TLB(a) ((int32_t)(offsetof(struct cpu, mmu.tlb) + (a)*MMU_TLB_SIZE * 16))
+#define CPU_MEM(off) x86_mem(RBP, (off))
+
+#define RA 1
+#define T0 5
+
+/* Out-of-line work recorded while the body is emitted. */
+enum dbt_ool_kind {
+	DBT_OOL_SLOW,	/* slow path of an inline load/store: call the helper, come back */
+	DBT_OOL_HELPER, /* a helper asked to leave: fix the counters, exit */
+};
+
+struct dbt_ool {
+	enum dbt_ool_kind kind;
+	uint8_t *fields[6]; /* jcc rel32s to point at the out-of-line code */
+	unsigned n_fields;
+	uint8_t *resume;     /* DBT_OOL_SLOW: where to continue */
+	struct dbt_hinsn *h; /* DBT_OOL_SLOW: the instruction */
+	unsigned index;	     /* instruction index in the block */
+};
+
+/* A call site's continuation: its confirm block is emitted out of line. */
+struct dbt_confirm {
+	uint8_t *imm64; /* movabs field that receives the confirm block's address */
+	uint64_t ret_pc;
+};
+
+struct dbt_gen {
+	struct dbt *d;
+	struct cpu *cpu;
+	struct x86_buf b;
+	struct dbt_block *blk;
+	struct dbt_ool ool[DBT_BLOCK_MAX_INSNS * 2];
+	unsigned n_ool;
+	struct dbt_confirm confirm[2];
+	unsigned n_confirm;
+	/* exits whose jmp rel32 fields still point nowhere: stubs come out of line */
+	uint8_t *exit_fields[4];
+	unsigned n_insns; /* final count, known once the body is done */
+};
+
+/* ---- small emit helpers ---- */
+
+static void gen_load_x(struct dbt_gen *g, enum x86_reg dst, unsigned r)
+{
+	if (r == 0)
+		x86_mov_ri(&g->b, dst, 0);
+	else
+		x86_load(&g->b, 8, dst, CPU_MEM(OFF_X(r)));
+}
+
+static void gen_store_x(struct dbt_gen *g, unsigned r, enum x86_reg src)
+{
+	if (r != 0)
+		x86_store(&g->b, 8, CPU_MEM(OFF_X(r)), src);
+}
+
+static void gen_stat_inc(struct dbt_gen *g, enum dbt_stat s)
+{
+	x86_alu_mi(&g->b, 8, X86_ADD, CPU_MEM(OFF_STAT(s)), 1);
+}
+
+/* Call a helper with (cpu, h). */
+static void gen_call_helper(struct dbt_gen *g, const void *fn, const struct dbt_hinsn *h)
+{
+	x86_mov_rr(&g->b, 8, RDI, RBP);
+	x86_mov_ri(&g->b, RSI, (uint64_t)(uintptr_t)h);
+	x86_call(&g->b, fn);
+}
+
+static struct dbt_hinsn *gen_hinsn(struct dbt_gen *g, const struct insn *in, uint64_t pc)
+{
+	struct dbt_block *blk = g->blk;
+	struct dbt_hinsn *h = &blk->hinsns[blk->n_hinsns++];
+
+	h->in = *in;
+	h->pc = pc;
+	return h;
+}
+
+/* A jmp rel32 to be resolved later (exit slot). */
+static struct dbt_exit *gen_exit_slot(struct dbt_gen *g, uint64_t target)
+{
+	struct dbt_block *blk = g->blk;
+	struct dbt_exit *e = &blk->exits[blk->n_exits];
+
+	g->exit_fields[blk->n_exits] = x86_jmp(&g->b, g->b.p);
+	e->jmp_field = g->exit_fields[blk->n_exits];
+	e->target = target;
+	e->owner = blk;
+	blk->n_exits++;
+	return e;
+}
+
+/* ---- instructions ---- */
+
+/* rd = rs1 op rs2 (or op imm): the two-operand x86 ALU forms. */
+static void gen_alu(struct dbt_gen *g, const struct insn *in, enum x86_alu op, bool imm, bool w32)
+{
+	unsigned w = w32 ? 4 : 8;
+
+	if (in->rd == 0)
+		return;
+	gen_load_x(g, RAX, in->rs1);
+	if (imm)
+		x86_alu_ri(&g->b, w, op, RAX, (int32_t)in->imm);
+	else if (in->rs2 == 0)
+		x86_alu_ri(&g->b, w, op, RAX, 0);
+	else
+		x86_alu_rm(&g->b, w, op, RAX, CPU_MEM(OFF_X(in->rs2)));
+	if (w32)
+		x86_movsxd_rr(&g->b, RAX, RAX);
+	gen_store_x(g, in->rd, RAX);
+}
+
+static void gen_shift(struct dbt_gen *g, const struct insn *in, enum x86_shift op, bool imm,
+		      bool w32)
+{
+	unsigned w = w32 ? 4 : 8;
+
+	if (in->rd == 0)
+		return;
+	gen_load_x(g, RAX, in->rs1);
+	if (imm) {
+		x86_shift_ri(&g->b, w, op, RAX, (uint8_t)(in->imm & (w32 ? 31 : 63)));
+	} else {
+		gen_load_x(g, RCX, in->rs2);
+		x86_shift_rcl(&g->b, w, op, RAX);
+	}
+	if (w32)
+		x86_movsxd_rr(&g->b, RAX, RAX);
+	gen_store_x(g, in->rd, RAX);
+}
+
+/* slt/sltu/slti/sltiu */
+static void gen_set_less(struct dbt_gen *g, const struct insn *in, bool imm, enum x86_cond cc)
+{
+	if (in->rd == 0)
+		return;
+	gen_load_x(g, RAX, in->rs1);
+	if (imm)
+		x86_alu_ri(&g->b, 8, X86_CMP, RAX, (int32_t)in->imm);
+	else if (in->rs2 == 0)
+		x86_alu_ri(&g->b, 8, X86_CMP, RAX, 0);
+	else
+		x86_alu_rm(&g->b, 8, X86_CMP, RAX, CPU_MEM(OFF_X(in->rs2)));
+	x86_setcc(&g->b, cc, RAX);
+	x86_movzx_rr(&g->b, 1, RAX, RAX);
+	gen_store_x(g, in->rd, RAX);
+}
+
+static void gen_mul(struct dbt_gen *g, const struct insn *in, bool w32)
+{
+	if (in->rd == 0)
+		return;
+	gen_load_x(g, RAX, in->rs1);
+	gen_load_x(g, RCX, in->rs2);
+	x86_imul_rr(&g->b, w32 ? 4 : 8, RAX, RCX);
+	if (w32)
+		x86_movsxd_rr(&g->b, RAX, RAX);
+	gen_store_x(g, in->rd, RAX);
+}
+
+/* mulh / mulhu / mulhsu: the high half lands in rdx. */
+static void gen_mulh(struct dbt_gen *g, const struct insn *in)
+{
+	if (in->rd == 0)
+		return;
+	gen_load_x(g, RAX, in->rs1);
+	gen_load_x(g, RCX, in->rs2);
+	if (in->op == OP_MULH) {
+		x86_imul1_r(&g->b, 8, RCX);
+	} else {
+		x86_mov_rr(&g->b, 8, RSI, RAX);
+		x86_mul_r(&g->b, 8, RCX);
+		if (in->op == OP_MULHSU) {
+			/* signed a times unsigned b: subtract b when a is negative */
+			x86_shift_ri(&g->b, 8, X86_SAR, RSI, 63);
+			x86_alu_rr(&g->b, 8, X86_AND, RSI, RCX);
+			x86_alu_rr(&g->b, 8, X86_SUB, RDX, RSI);
+		}
+	}
+	gen_store_x(g, in->rd, RDX);
+}
+
+/* Zba: rd = (rs1 [zero-extended] << n) + rs2 */
+static void gen_shadd(struct dbt_gen *g, const struct insn *in, unsigned shift, bool uw)
+{
+	if (in->rd == 0)
+		return;
+	gen_load_x(g, RAX, in->rs1);
+	if (uw)
+		x86_mov_rr(&g->b, 4, RAX, RAX);
+	gen_load_x(g, RCX, in->rs2);
+	x86_lea(&g->b, RAX, x86_mem_idx(RCX, RAX, (uint8_t)(1u << shift), 0));
+	gen_store_x(g, in->rd, RAX);
+}
+
+/*
+ * Inline load/store: the soft-TLB fast path (the entry's vpage equals the
+ * address with its page offset cleared but its low alignment bits kept, so
+ * a misaligned access always misses), else the helper does everything.
+ */
+static void gen_fp_check_fs(struct dbt_gen *g, struct dbt_ool *o);
+static void gen_helper_op(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index);
+
+static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
+		    unsigned size, bool store, bool sx, bool fp)
+{
+	enum mmu_access acc = store ? MMU_WRITE : MMU_READ;
+	struct dbt_ool *o = &g->ool[g->n_ool++];
+
+	o->n_fields = 0;
+	if (fp) /* fld/fsd: FS must be dirty (fld writes an f register; fsd just needs it on) */
+		gen_fp_check_fs(g, o);
+
+	gen_load_x(g, RAX, in->rs1);
+	if (in->imm)
+		x86_alu_ri(&g->b, 8, X86_ADD, RAX, (int32_t)in->imm);
+	/* rcx = mmu_tlb_index(rax) * 16 */
+	x86_mov_rr(&g->b, 8, RCX, RAX);
+	x86_shift_ri(&g->b, 8, X86_SHR, RCX, MMU_PAGE_SHIFT);
+	x86_mov_rr(&g->b, 8, RDX, RCX);
+	x86_shift_ri(&g->b, 8, X86_SHR, RDX, MMU_TLB_FOLD);
+	x86_alu_rr(&g->b, 4, X86_XOR, RCX, RDX);
+	x86_alu_ri(&g->b, 4, X86_AND, RCX, MMU_TLB_SIZE - 1);
+	x86_shift_ri(&g->b, 4, X86_SHL, RCX, 4);
+	x86_mov_rr(&g->b, 8, RDX, RAX);
+	x86_alu_ri(&g->b, 8, X86_AND, RDX, (int32_t)(MMU_PAGE_MASK | (size - 1)));
+	x86_alu_rm(&g->b, 8, X86_CMP, RDX, x86_mem_idx(RBP, RCX, 1, OFF_TLB(acc)));
+	o->kind = DBT_OOL_SLOW;
+	o->fields[o->n_fields++] = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+	o->h = gen_hinsn(g, in, pc);
+	o->index = index;
+	x86_alu_rm(&g->b, 8, X86_ADD, RAX, x86_mem_idx(RBP, RCX, 1, OFF_TLB(acc) + 8));
+	if (store) {
+		if (fp)
+			x86_load(&g->b, 8, RDX, CPU_MEM(OFF(f) + 8 * in->rs2));
+		else
+			gen_load_x(g, RDX, in->rs2);
+		x86_store(&g->b, size, x86_mem(RAX, 0), RDX);
+	} else {
+		if (sx && size < 8)
+			x86_load_sx(&g->b, size, RDX, x86_mem(RAX, 0));
+		else
+			x86_load(&g->b, size, RDX, x86_mem(RAX, 0));
+		if (fp && size == 4) {
+			/* flw: NaN-box */
+			x86_mov_ri(&g->b, RCX, 0xffffffff00000000ull);
+			x86_alu_rr(&g->b, 8, X86_OR, RDX, RCX);
+		}
+		if (fp)
+			x86_store(&g->b, 8, CPU_MEM(OFF(f) + 8 * in->rd), RDX);
+		else
+			gen_store_x(g, in->rd, RDX);
+	}
+	o->resume = g->b.p;
+}
+
+/*
+ * F/D fast paths. They run only when the outcome is sure to be what the
+ * interpreter computes: mstatus.FS already dirty (so nothing to update),
+ * round to nearest even (static, or dynamic with frm = 0), a result that
+ * is not a NaN (x86 and RISC-V NaNs differ), and no exception flag that
+ * is not accrued already (only "inexact" with NX already set passes).
+ * Anything else jumps to the slow path: the interpreter's exec function,
+ * which the result is not written before.
+ */
+static struct dbt_ool *gen_fp_slow(struct dbt_gen *g, const struct insn *in, uint64_t pc,
+				   unsigned index)
+{
+	struct dbt_ool *o = &g->ool[g->n_ool++];
+
+	o->kind = DBT_OOL_SLOW;
+	o->h = gen_hinsn(g, in, pc);
+	o->index = index;
+	o->n_fields = 0;
+	return o;
+}
+
+static void gen_fp_jump_slow(struct dbt_gen *g, struct dbt_ool *o, enum x86_cond cc)
+{
+	o->fields[o->n_fields++] = x86_jcc(&g->b, cc, g->b.p);
+}
+
+/* FS must be dirty (rax, rcx clobbered). */
+static void gen_fp_check_fs(struct dbt_gen *g, struct dbt_ool *o)
+{
+	x86_load(&g->b, 8, RAX, CPU_MEM(OFF(csr.mstatus)));
+	x86_shift_ri(&g->b, 4, X86_SHR, RAX, 13);
+	x86_alu_ri(&g->b, 4, X86_AND, RAX, 3);
+	x86_alu_ri(&g->b, 4, X86_CMP, RAX, 3);
+	gen_fp_jump_slow(g, o, X86_CC_NE);
+}
+
+/* Load f[r] into xmm@x; single precision must be properly NaN-boxed (else slow). */
+static void gen_fp_operand(struct dbt_gen *g, struct dbt_ool *o, unsigned r, unsigned x, bool dbl)
+{
+	x86_load(&g->b, 8, RAX, CPU_MEM(OFF(f) + 8 * r));
+	if (!dbl) {
+		x86_mov_rr(&g->b, 8, RCX, RAX);
+		x86_shift_ri(&g->b, 8, X86_SHR, RCX, 32);
+		x86_alu_ri(&g->b, 4, X86_CMP, RCX, -1);
+		gen_fp_jump_slow(g, o, X86_CC_NE);
+	}
+	x86_movq_xr(&g->b, x, RAX);
+}
+
+/* fadd, fsub, fmul, fdiv, fsqrt in single (@dbl false) or double precision */
+static void gen_fp_arith(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
+			 enum x86_sse op, bool dbl)
+{
+	struct dbt_ool *o;
+
+	if (in->rm != 0 && in->rm != 7) {
+		gen_helper_op(g, in, pc, index);
+		return;
+	}
+	o = gen_fp_slow(g, in, pc, index);
+	gen_fp_check_fs(g, o);
+	if (in->rm == 7) {
+		x86_alu_mi(&g->b, 4, X86_CMP, CPU_MEM(OFF(frm)), 0);
+		gen_fp_jump_slow(g, o, X86_CC_NE);
+	}
+	gen_fp_operand(g, o, in->rs1, 0, dbl);
+	if (op != X86_SSE_SQRT)
+		gen_fp_operand(g, o, in->rs2, 1, dbl);
+	x86_ldmxcsr(&g->b, CPU_MEM(OFF(dbt_mxcsr)));
+	x86_sse_rr(&g->b, dbl, op, 0, op == X86_SSE_SQRT ? 0 : 1);
+	x86_stmxcsr(&g->b, CPU_MEM(OFF(dbt_mxcsr) + 4));
+	x86_movq_rx(&g->b, RAX, 0);
+	/* a NaN: |x| above the infinity */
+	if (dbl) {
+		x86_mov_rr(&g->b, 8, RCX, RAX);
+		x86_shift_ri(&g->b, 8, X86_SHL, RCX, 1);
+		x86_mov_ri(&g->b, RDX, 0xffe0000000000000ull);
+		x86_alu_rr(&g->b, 8, X86_CMP, RCX, RDX);
+	} else {
+		x86_mov_rr(&g->b, 4, RCX, RAX);
+		x86_shift_ri(&g->b, 4, X86_SHL, RCX, 1);
+		x86_alu_ri(&g->b, 4, X86_CMP, RCX, (int32_t)0xff000000u);
+	}
+	gen_fp_jump_slow(g, o, X86_CC_A);
+	/* flags: none, or only PE (inexact) when NX is accrued already */
+	x86_load(&g->b, 4, RCX, CPU_MEM(OFF(dbt_mxcsr) + 4));
+	x86_alu_ri(&g->b, 4, X86_AND, RCX, 0x3f);
+	x86_load(&g->b, 4, RDX, CPU_MEM(OFF(fflags)));
+	x86_alu_ri(&g->b, 4, X86_AND, RDX, 1);
+	x86_shift_ri(&g->b, 4, X86_SHL, RDX, 5);
+	x86_not(&g->b, 4, RDX);
+	x86_test_rr(&g->b, 4, RCX, RDX);
+	gen_fp_jump_slow(g, o, X86_CC_NE);
+	if (!dbl) {
+		/* NaN-box the single-precision result */
+		x86_mov_rr(&g->b, 4, RAX, RAX);
+		x86_mov_ri(&g->b, RCX, 0xffffffff00000000ull);
+		x86_alu_rr(&g->b, 8, X86_OR, RAX, RCX);
+	}
+	x86_store(&g->b, 8, CPU_MEM(OFF(f) + 8 * in->rd), RAX);
+	o->resume = g->b.p;
+}
+
+/* fsgnj.d (fmv.d when rs1 = rs2): sign bits only, never a flag */
+static void gen_fsgnj_d(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index)
+{
+	struct dbt_ool *o = gen_fp_slow(g, in, pc, index);
+
+	gen_fp_check_fs(g, o);
+	x86_load(&g->b, 8, RAX, CPU_MEM(OFF(f) + 8 * in->rs1));
+	if (in->rs1 != in->rs2) {
+		x86_load(&g->b, 8, RCX, CPU_MEM(OFF(f) + 8 * in->rs2));
+		x86_shift_ri(&g->b, 8, X86_SHL, RAX, 1);
+		x86_shift_ri(&g->b, 8, X86_SHR, RAX, 1);
+		x86_shift_ri(&g->b, 8, X86_SHR, RCX, 63);
+		x86_shift_ri(&g->b, 8, X86_SHL, RCX, 63);
+		x86_alu_rr(&g->b, 8, X86_OR, RAX, RCX);
+	}
+	x86_store(&g->b, 8, CPU_MEM(OFF(f) + 8 * in->rd), RAX);
+	o->resume = g->b.p;
+}
+
+/* fmv.x.d / fmv.d.x: raw bits between the register files */
+static void gen_fmv_d(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
+		      bool to_x)
+{
+	struct dbt_ool *o = gen_fp_slow(g, in, pc, index);
+
+	gen_fp_check_fs(g, o);
+	if (to_x) {
+		x86_load(&g->b, 8, RAX, CPU_MEM(OFF(f) + 8 * in->rs1));
+		gen_store_x(g, in->rd, RAX);
+	} else {
+		gen_load_x(g, RAX, in->rs1);
+		x86_store(&g->b, 8, CPU_MEM(OFF(f) + 8 * in->rd), RAX);
+	}
+	o->resume = g->b.p;
+}
+
+/* An instruction the interpreter's exec function runs; the block goes on unless it says leave. */
+static void gen_helper_op(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index)
+{
+	struct dbt_ool *o = &g->ool[g->n_ool++];
+
+	gen_call_helper(g, (const void *)dbt_helper_op, gen_hinsn(g, in, pc));
+	x86_test_rr(&g->b, 4, RAX, RAX);
+	o->kind = DBT_OOL_HELPER;
+	o->fields[0] = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+	o->n_fields = 1;
+	o->index = index;
+}
+
+/* T3: a call to the target in rax (dynamic) or @target (static): remember where to come back. */
+static void gen_t3_call(struct dbt_gen *g, bool dynamic, uint64_t target, uint64_t ret_pc)
+{
+	struct dbt_confirm *c = &g->confirm[g->n_confirm++];
+	struct x86_mem slot;
+
+	gen_stat_inc(g, DBT_STAT_CALLS);
+	x86_load(&g->b, 8, RDX, CPU_MEM(OFF(dbt_ret)));
+	if (dynamic) {
+		x86_mov_rr(&g->b, 8, RCX, RAX);
+		x86_shift_ri(&g->b, 8, X86_SHR, RCX, 1);
+		x86_alu_ri(&g->b, 4, X86_AND, RCX, DBT_RET_SIZE - 1);
+		x86_shift_ri(&g->b, 4, X86_SHL, RCX, DBT_RET_SHIFT);
+		x86_alu_rr(&g->b, 8, X86_ADD, RDX, RCX);
+		slot = x86_mem(RDX, 0);
+	} else {
+		slot = x86_mem(RDX,
+			       (int32_t)(((target >> 1) & (DBT_RET_SIZE - 1)) << DBT_RET_SHIFT));
+	}
+	x86_load(&g->b, 8, RSI, CPU_MEM(OFF(dbt_t3_fn)));
+	x86_store(&g->b, 8, x86_mem(slot.base, slot.disp + 8), RSI);
+	/* A movabs whose immediate is patched with the confirm block's address. */
+	x86_mov_ri(&g->b, RSI, 0x8000000000000000ull);
+	c->imm64 = g->b.p - 8;
+	c->ret_pc = ret_pc;
+	x86_store(&g->b, 8, slot, RSI);
+	if (dynamic) {
+		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_t3_fn)), RAX);
+	} else {
+		x86_mov_ri(&g->b, RSI, target);
+		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_t3_fn)), RSI);
+	}
+}
+
+static bool is_link(unsigned r)
+{
+	return r == RA || r == T0;
+}
+
+/* jal: the block ends with a direct exit. */
+static void gen_jal(struct dbt_gen *g, const struct insn *in, uint64_t pc)
+{
+	uint64_t target = pc + (uint64_t)in->imm;
+	uint64_t ret_pc = pc + in->len;
+
+	if (in->rd) {
+		x86_mov_ri(&g->b, RAX, ret_pc);
+		gen_store_x(g, in->rd, RAX);
+	}
+	if (g->d->opts.ret_array && is_link(in->rd))
+		gen_t3_call(g, false, target, ret_pc);
+	gen_exit_slot(g, target);
+}
+
+/* jalr: calls and returns use T3; anything else the jump cache. */
+static void gen_jalr(struct dbt_gen *g, const struct insn *in, uint64_t pc)
+{
+	uint64_t ret_pc = pc + in->len;
+	bool t3 = g->d->opts.ret_array;
+
+	gen_load_x(g, RAX, in->rs1);
+	if (in->imm)
+		x86_alu_ri(&g->b, 8, X86_ADD, RAX, (int32_t)in->imm);
+	x86_alu_ri(&g->b, 8, X86_AND, RAX, -2);
+	if (in->rd) {
+		x86_mov_ri(&g->b, RCX, ret_pc);
+		gen_store_x(g, in->rd, RCX);
+	}
+	if (t3 && in->rd == 0 && is_link(in->rs1)) {
+		/* A return: jump to whatever the call to our function left in the array. */
+		gen_stat_inc(g, DBT_STAT_RETURNS);
+		x86_load(&g->b, 8, RDX, CPU_MEM(OFF(dbt_ret)));
+		x86_load(&g->b, 8, RCX, CPU_MEM(OFF(dbt_t3_fn)));
+		x86_shift_ri(&g->b, 8, X86_SHR, RCX, 1);
+		x86_alu_ri(&g->b, 4, X86_AND, RCX, DBT_RET_SIZE - 1);
+		x86_shift_ri(&g->b, 4, X86_SHL, RCX, DBT_RET_SHIFT);
+		x86_load(&g->b, 8, RSI, x86_mem_idx(RDX, RCX, 1, 8));
+		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_t3_fn)), RSI);
+		x86_jmp_m(&g->b, x86_mem_idx(RDX, RCX, 1, 0));
+		return;
+	}
+	if (t3 && is_link(in->rd))
+		gen_t3_call(g, true, 0, ret_pc);
+	x86_jmp(&g->b, g->d->jc_lookup);
+}
+
+static const enum x86_cond branch_cc[] = {
+	[OP_BEQ] = X86_CC_E,  [OP_BNE] = X86_CC_NE, [OP_BLT] = X86_CC_L,
+	[OP_BGE] = X86_CC_GE, [OP_BLTU] = X86_CC_B, [OP_BGEU] = X86_CC_AE,
+};
+
+static void gen_branch(struct dbt_gen *g, const struct insn *in, uint64_t pc)
+{
+	uint8_t *taken;
+
+	gen_load_x(g, RAX, in->rs1);
+	if (in->rs2 == 0)
+		x86_alu_ri(&g->b, 8, X86_CMP, RAX, 0);
+	else
+		x86_alu_rm(&g->b, 8, X86_CMP, RAX, CPU_MEM(OFF_X(in->rs2)));
+	taken = x86_jcc(&g->b, branch_cc[in->op], g->b.p);
+	gen_exit_slot(g, pc + in->len);
+	if (taken)
+		x86_patch_rel32(taken, g->b.p);
+	gen_exit_slot(g, pc + (uint64_t)in->imm);
+}
+
+/* CSR accesses that only read a CSR without side effects may stay inside a block. */
+static bool csr_pure_read(const struct insn *in)
+{
+	bool no_write = ((in->op == OP_CSRRS || in->op == OP_CSRRC) && in->rs1 == 0) ||
+			((in->op == OP_CSRRSI || in->op == OP_CSRRCI) && in->imm == 0);
+
+	/* the counters must see the instructions before them counted */
+	return no_write && in->csr != 0xc00 && in->csr != 0xc02 && in->csr != 0xb00 &&
+	       in->csr != 0xb02;
+}
+
+enum gen_result {
+	GEN_NEXT, /* go on with the next instruction */
+	GEN_END,  /* the block ended here (control transfer emitted) */
+	GEN_SYS,  /* a system instruction: ends the block through the sys helper */
+};
+
+static enum gen_result gen_insn(struct dbt_gen *g, const struct insn *in, uint64_t pc,
+				unsigned index)
+{
+	switch (in->op) {
+	case OP_LUI:
+		if (in->rd) {
+			x86_mov_ri(&g->b, RAX, (uint64_t)in->imm);
+			gen_store_x(g, in->rd, RAX);
+		}
+		return GEN_NEXT;
+	case OP_AUIPC:
+		if (in->rd) {
+			x86_mov_ri(&g->b, RAX, pc + (uint64_t)in->imm);
+			gen_store_x(g, in->rd, RAX);
+		}
+		return GEN_NEXT;
+	case OP_ADDI:
+		if (in->rd && in->imm == 0) {
+			gen_load_x(g, RAX, in->rs1);
+			gen_store_x(g, in->rd, RAX);
+			return GEN_NEXT;
+		}
+		gen_alu(g, in, X86_ADD, true, false);
+		return GEN_NEXT;
+	case OP_XORI:
+		gen_alu(g, in, X86_XOR, true, false);
+		return GEN_NEXT;
+	case OP_ORI:
+		gen_alu(g, in, X86_OR, true, false);
+		return GEN_NEXT;
+	case OP_ANDI:
+		gen_alu(g, in, X86_AND, true, false);
+		return GEN_NEXT;
+	case OP_ADD:
+		gen_alu(g, in, X86_ADD, false, false);
+		return GEN_NEXT;
+	case OP_SUB:
+		gen_alu(g, in, X86_SUB, false, false);
+		return GEN_NEXT;
+	case OP_XOR:
+		gen_alu(g, in, X86_XOR, false, false);
+		return GEN_NEXT;
+	case OP_OR:
+		gen_alu(g, in, X86_OR, false, false);
+		return GEN_NEXT;
+	case OP_AND:
+		gen_alu(g, in, X86_AND, false, false);
+		return GEN_NEXT;
+	case OP_ADDIW:
+		gen_alu(g, in, X86_ADD, true, true);
+		return GEN_NEXT;
+	case OP_ADDW:
+		gen_alu(g, in, X86_ADD, false, true);
+		return GEN_NEXT;
+	case OP_SUBW:
+		gen_alu(g, in, X86_SUB, false, true);
+		return GEN_NEXT;
+	case OP_SLLI:
+		gen_shift(g, in, X86_SHL, true, false);
+		return GEN_NEXT;
+	case OP_SRLI:
+		gen_shift(g, in, X86_SHR, true, false);
+		return GEN_NEXT;
+	case OP_SRAI:
+		gen_shift(g, in, X86_SAR, true, false);
+		return GEN_NEXT;
+	case OP_SLL:
+		gen_shift(g, in, X86_SHL, false, false);
+		return GEN_NEXT;
+	case OP_SRL:
+		gen_shift(g, in, X86_SHR, false, false);
+		return GEN_NEXT;
+	case OP_SRA:
+		gen_shift(g, in, X86_SAR, false, false);
+		return GEN_NEXT;
+	case OP_SLLIW:
+		gen_shift(g, in, X86_SHL, true, true);
+		return GEN_NEXT;
+	case OP_SRLIW:
+		gen_shift(g, in, X86_SHR, true, true);
+		return GEN_NEXT;
+	case OP_SRAIW:
+		gen_shift(g, in, X86_SAR, true, true);
+		return GEN_NEXT;
+	case OP_SLLW:
+		gen_shift(g, in, X86_SHL, false, true);
+		return GEN_NEXT;
+	case OP_SRLW:
+		gen_shift(g, in, X86_SHR, false, true);
+		return GEN_NEXT;
+	case OP_SRAW:
+		gen_shift(g, in, X86_SAR, false, true);
+		return GEN_NEXT;
+	case OP_SLT:
+		gen_set_less(g, in, false, X86_CC_L);
+		return GEN_NEXT;
+	case OP_SLTU:
+		gen_set_less(g, in, false, X86_CC_B);
+		return GEN_NEXT;
+	case OP_SLTI:
+		gen_set_less(g, in, true, X86_CC_L);
+		return GEN_NEXT;
+	case OP_SLTIU:
+		gen_set_less(g, in, true, X86_CC_B);
+		return GEN_NEXT;
+	case OP_MUL:
+		gen_mul(g, in, false);
+		return GEN_NEXT;
+	case OP_MULW:
+		gen_mul(g, in, true);
+		return GEN_NEXT;
+	case OP_MULH:
+	case OP_MULHU:
+	case OP_MULHSU:
+		gen_mulh(g, in);
+		return GEN_NEXT;
+	case OP_SH1ADD:
+		gen_shadd(g, in, 1, false);
+		return GEN_NEXT;
+	case OP_SH2ADD:
+		gen_shadd(g, in, 2, false);
+		return GEN_NEXT;
+	case OP_SH3ADD:
+		gen_shadd(g, in, 3, false);
+		return GEN_NEXT;
+	case OP_ADD_UW:
+		gen_shadd(g, in, 0, true);
+		return GEN_NEXT;
+	case OP_LB:
+		gen_mem(g, in, pc, index, 1, false, true, false);
+		return GEN_NEXT;
+	case OP_LH:
+		gen_mem(g, in, pc, index, 2, false, true, false);
+		return GEN_NEXT;
+	case OP_LW:
+		gen_mem(g, in, pc, index, 4, false, true, false);
+		return GEN_NEXT;
+	case OP_LD:
+		gen_mem(g, in, pc, index, 8, false, false, false);
+		return GEN_NEXT;
+	case OP_LBU:
+		gen_mem(g, in, pc, index, 1, false, false, false);
+		return GEN_NEXT;
+	case OP_LHU:
+		gen_mem(g, in, pc, index, 2, false, false, false);
+		return GEN_NEXT;
+	case OP_LWU:
+		gen_mem(g, in, pc, index, 4, false, false, false);
+		return GEN_NEXT;
+	case OP_SB:
+		gen_mem(g, in, pc, index, 1, true, false, false);
+		return GEN_NEXT;
+	case OP_SH:
+		gen_mem(g, in, pc, index, 2, true, false, false);
+		return GEN_NEXT;
+	case OP_SW:
+		gen_mem(g, in, pc, index, 4, true, false, false);
+		return GEN_NEXT;
+	case OP_SD:
+		gen_mem(g, in, pc, index, 8, true, false, false);
+		return GEN_NEXT;
+	case OP_FLD:
+		gen_mem(g, in, pc, index, 8, false, false, true);
+		return GEN_NEXT;
+	case OP_FSD:
+		gen_mem(g, in, pc, index, 8, true, false, true);
+		return GEN_NEXT;
+	case OP_FLW:
+		gen_mem(g, in, pc, index, 4, false, false, true);
+		return GEN_NEXT;
+	case OP_FSW:
+		gen_mem(g, in, pc, index, 4, true, false, true);
+		return GEN_NEXT;
+	case OP_FADD_D:
+		gen_fp_arith(g, in, pc, index, X86_SSE_ADD, true);
+		return GEN_NEXT;
+	case OP_FADD_S:
+		gen_fp_arith(g, in, pc, index, X86_SSE_ADD, false);
+		return GEN_NEXT;
+	case OP_FSUB_D:
+		gen_fp_arith(g, in, pc, index, X86_SSE_SUB, true);
+		return GEN_NEXT;
+	case OP_FSUB_S:
+		gen_fp_arith(g, in, pc, index, X86_SSE_SUB, false);
+		return GEN_NEXT;
+	case OP_FMUL_D:
+		gen_fp_arith(g, in, pc, index, X86_SSE_MUL, true);
+		return GEN_NEXT;
+	case OP_FMUL_S:
+		gen_fp_arith(g, in, pc, index, X86_SSE_MUL, false);
+		return GEN_NEXT;
+	case OP_FDIV_D:
+		gen_fp_arith(g, in, pc, index, X86_SSE_DIV, true);
+		return GEN_NEXT;
+	case OP_FDIV_S:
+		gen_fp_arith(g, in, pc, index, X86_SSE_DIV, false);
+		return GEN_NEXT;
+	case OP_FSQRT_D:
+		gen_fp_arith(g, in, pc, index, X86_SSE_SQRT, true);
+		return GEN_NEXT;
+	case OP_FSQRT_S:
+		gen_fp_arith(g, in, pc, index, X86_SSE_SQRT, false);
+		return GEN_NEXT;
+	case OP_FSGNJ_D:
+		gen_fsgnj_d(g, in, pc, index);
+		return GEN_NEXT;
+	case OP_FMV_X_D:
+		gen_fmv_d(g, in, pc, index, true);
+		return GEN_NEXT;
+	case OP_FMV_D_X:
+		gen_fmv_d(g, in, pc, index, false);
+		return GEN_NEXT;
+	case OP_FENCE:
+		/* x86 is TSO and the harts' plain accesses are host accesses: nothing to do */
+		return GEN_NEXT;
+	case OP_JAL:
+		gen_jal(g, in, pc);
+		return GEN_END;
+	case OP_JALR:
+		gen_jalr(g, in, pc);
+		return GEN_END;
+	case OP_BEQ:
+	case OP_BNE:
+	case OP_BLT:
+	case OP_BGE:
+	case OP_BLTU:
+	case OP_BGEU:
+		gen_branch(g, in, pc);
+		return GEN_END;
+	case OP_FENCE_I:
+	case OP_ECALL:
+	case OP_EBREAK:
+	case OP_MRET:
+	case OP_SRET:
+	case OP_WFI:
+	case OP_SFENCE_VMA:
+		return GEN_SYS;
+	case OP_CSRRW:
+	case OP_CSRRS:
+	case OP_CSRRC:
+	case OP_CSRRWI:
+	case OP_CSRRSI:
+	case OP_CSRRCI:
+		if (csr_pure_read(in))
+			break;
+		return GEN_SYS;
+	default:
+		break;
+	}
+	gen_helper_op(g, in, pc, index);
+	return GEN_NEXT;
+}
+
+/* counters: undo the prologue's +n for the @n_undo instructions that did not run */
+static void gen_counter_fix(struct dbt_gen *g, unsigned instret_undo, unsigned cycle_undo)
+{
+	if (instret_undo)
+		x86_alu_mi(&g->b, 8, X86_SUB, CPU_MEM(OFF(csr.minstret)), (int32_t)instret_undo);
+	if (cycle_undo)
+		x86_alu_mi(&g->b, 8, X86_SUB, CPU_MEM(OFF(csr.mcycle)), (int32_t)cycle_undo);
+}
+
+/* Everything after the body: slow paths, side exits, exit stubs, confirm blocks. */
+static void gen_out_of_line(struct dbt_gen *g)
+{
+	struct dbt *d = g->d;
+	unsigned n = g->n_insns;
+
+	for (unsigned i = 0; i < g->n_ool; i++) {
+		struct dbt_ool *o = &g->ool[i];
+		uint8_t *trapped = NULL;
+
+		for (unsigned f = 0; f < o->n_fields; f++)
+			if (o->fields[f])
+				x86_patch_rel32(o->fields[f], g->b.p);
+		if (o->kind == DBT_OOL_SLOW) {
+			/* the inline path cannot: the helper does it all, then carry on */
+			gen_call_helper(g, (const void *)dbt_helper_op, o->h);
+			x86_test_rr(&g->b, 4, RAX, RAX);
+			x86_jcc(&g->b, X86_CC_E, o->resume);
+		}
+		/* eax = 1: retired and must leave; 2: trapped (did not retire) */
+		x86_alu_ri(&g->b, 4, X86_CMP, RAX, 2);
+		trapped = x86_jcc(&g->b, X86_CC_E, g->b.p);
+		gen_counter_fix(g, n - o->index - 1, n - o->index - 1);
+		x86_jmp(&g->b, d->epilogue);
+		if (trapped)
+			x86_patch_rel32(trapped, g->b.p);
+		gen_counter_fix(g, n - o->index, n - o->index - 1);
+		x86_jmp(&g->b, d->epilogue);
+	}
+
+	/* exit stubs: tell the dispatcher where to go and which exit to chain */
+	for (unsigned i = 0; i < g->blk->n_exits; i++) {
+		struct dbt_exit *e = &g->blk->exits[i];
+
+		e->stub = g->b.p;
+		if (e->jmp_field)
+			x86_patch_rel32(e->jmp_field, e->stub);
+		x86_mov_ri(&g->b, RAX, (uint64_t)(uintptr_t)e);
+		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_last_exit)), RAX);
+		x86_mov_ri(&g->b, RAX, e->target);
+		x86_store(&g->b, 8, CPU_MEM(OFF(pc)), RAX);
+		x86_jmp(&g->b, d->epilogue);
+	}
+}
+
+/* T3 confirm blocks: entered by a return with rax = the guest return address. */
+static void gen_confirms(struct dbt_gen *g)
+{
+	for (unsigned i = 0; i < g->n_confirm; i++) {
+		struct dbt_confirm *c = &g->confirm[i];
+		uint64_t addr = (uint64_t)(uintptr_t)g->b.p;
+		uint8_t *miss;
+
+		memcpy(c->imm64, &addr, sizeof(addr));
+		x86_mov_ri(&g->b, RCX, c->ret_pc);
+		x86_alu_rr(&g->b, 8, X86_CMP, RAX, RCX);
+		miss = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+		gen_stat_inc(g, DBT_STAT_RET_HITS);
+		gen_exit_slot(g, c->ret_pc);
+		if (miss)
+			x86_patch_rel32(miss, g->b.p);
+		gen_stat_inc(g, DBT_STAT_CONFIRM_FAILS);
+		x86_jmp(&g->b, g->d->backup);
+	}
+}
+
+struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const uint8_t *host,
+				unsigned avail, bool *full)
+{
+	struct dbt_gen *g;
+	struct dbt_block *blk;
+	struct insn insns[DBT_BLOCK_MAX_INSNS];
+	unsigned n = 0, off = 0, i;
+	bool sys_end = false;
+	uint8_t *budget_field;
+
+	*full = false;
+	if (d->code_size - d->code_used < DBT_BLOCK_MAX_CODE) {
+		*full = true;
+		return NULL;
+	}
+	/* Decode first: the block's length is part of its prologue. */
+	while (n < DBT_BLOCK_MAX_INSNS && off + 2 <= avail) {
+		uint32_t raw = host[off] | (uint32_t)host[off + 1] << 8;
+		struct insn *in = &insns[n];
+
+		if ((raw & 3) == 3) {
+			if (off + 4 > avail)
+				break; /* crosses the page: the interpreter runs it */
+			raw |= (uint32_t)host[off + 2] << 16 | (uint32_t)host[off + 3] << 24;
+		}
+		if (insn_decode(raw, in))
+			break;
+		n++;
+		off += in->len;
+		if (in->op == OP_JAL || in->op == OP_JALR ||
+		    (in->op >= OP_BEQ && in->op <= OP_BGEU))
+			break;
+		if (in->op == OP_FENCE_I || in->op == OP_ECALL || in->op == OP_EBREAK ||
+		    in->op == OP_MRET || in->op == OP_SRET || in->op == OP_WFI ||
+		    in->op == OP_SFENCE_VMA ||
+		    (in->op >= OP_CSRRW && in->op <= OP_CSRRCI && !csr_pure_read(in))) {
+			sys_end = true;
+			break;
+		}
+	}
+	if (n == 0)
+		return NULL;
+
+	g = calloc(1, sizeof(*g));
+	blk = calloc(1, sizeof(*blk));
+	if (!g || !blk)
+		goto fail;
+	blk->hinsns = calloc(n, sizeof(*blk->hinsns));
+	if (!blk->hinsns)
+		goto fail;
+	blk->vpc = vpc;
+	blk->ppc = ppc;
+	blk->priv = (uint8_t)d->cpu->priv;
+	blk->n_insns = (uint16_t)n;
+	blk->guest_bytes = off;
+	g->d = d;
+	g->cpu = d->cpu;
+	g->blk = blk;
+	g->n_insns = n;
+	x86_buf_init(&g->b, d->code + d->code_used, d->code_size - d->code_used);
+	blk->code = g->b.p;
+
+	/* prologue: the budget word, then count the whole block as retired */
+	x86_alu_mi(&g->b, 8, X86_SUB, CPU_MEM(OFF(dbt_budget)), (int32_t)n);
+	budget_field = x86_jcc(&g->b, X86_CC_LE, g->b.p);
+	x86_alu_mi(&g->b, 8, X86_ADD, CPU_MEM(OFF(csr.minstret)), (int32_t)n);
+	x86_alu_mi(&g->b, 8, X86_ADD, CPU_MEM(OFF(csr.mcycle)), (int32_t)n);
+
+	for (i = 0, off = 0; i < n; i++) {
+		uint64_t pc = vpc + off;
+		enum gen_result r;
+
+		if (sys_end && i == n - 1) {
+			/* the sys helper counts itself, like an interpreter step */
+			gen_counter_fix(g, 1, 1);
+			x86_mov_rr(&g->b, 8, RDI, RBP);
+			x86_mov_ri(&g->b, RSI, (uint64_t)(uintptr_t)gen_hinsn(g, &insns[i], pc));
+			x86_call(&g->b, (const void *)dbt_helper_sys);
+			x86_jmp(&g->b, d->epilogue);
+			break;
+		}
+		r = gen_insn(g, &insns[i], pc, i);
+		off += insns[i].len;
+		if (r == GEN_END)
+			break;
+		if (i == n - 1)
+			gen_exit_slot(g, vpc + off); /* page end or length limit: fall through */
+	}
+
+	gen_out_of_line(g);
+	gen_confirms(g);
+	/* the budget ran out before the block started: undo nothing, just leave */
+	if (budget_field)
+		x86_patch_rel32(budget_field, g->b.p);
+	x86_mov_ri(&g->b, RAX, vpc);
+	x86_store(&g->b, 8, CPU_MEM(OFF(pc)), RAX);
+	x86_jmp(&g->b, d->epilogue);
+
+	if (g->b.overflow) {
+		*full = true;
+		goto fail;
+	}
+	/* exits created by confirm blocks got their stubs? emit the late ones */
+	for (i = 0; i < blk->n_exits; i++) {
+		struct dbt_exit *e = &blk->exits[i];
+
+		if (!e->stub) {
+			e->stub = g->b.p;
+			x86_patch_rel32(e->jmp_field, e->stub);
+			x86_mov_ri(&g->b, RAX, (uint64_t)(uintptr_t)e);
+			x86_store(&g->b, 8, CPU_MEM(OFF(dbt_last_exit)), RAX);
+			x86_mov_ri(&g->b, RAX, e->target);
+			x86_store(&g->b, 8, CPU_MEM(OFF(pc)), RAX);
+			x86_jmp(&g->b, d->epilogue);
+		}
+	}
+	if (g->b.overflow) {
+		*full = true;
+		goto fail;
+	}
+	blk->code_bytes = (uint32_t)(g->b.p - blk->code);
+	d->code_used += blk->code_bytes;
+	/* keep the next block 16-byte aligned */
+	d->code_used = (d->code_used + 15) & ~(size_t)15;
+	free(g);
+	return blk;
+fail:
+	if (blk)
+		free(blk->hinsns);
+	free(blk);
+	free(g);
+	return NULL;
+}
+
+/*
+ * The shared routines: enter (from C), the epilogue back to C, the jump
+ * cache lookup, and the T3 back-up routine.
+ */
+int dbt_emit_routines(struct dbt *d)
+{
+	static const enum x86_reg saved[] = {
+		X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15
+	};
+	struct x86_buf b;
+	uint8_t *miss;
+	unsigned i;
+
+	x86_buf_init(&b, d->code, d->code_size);
+
+	/* enter(cpu = rdi, code = rsi): keep the stack 16-byte aligned for helper calls */
+	d->enter = (void (*)(struct cpu *, void *))(void *)b.p;
+	for (i = 0; i < 6; i++)
+		x86_push(&b, saved[i]);
+	x86_alu_ri(&b, 8, X86_SUB, X86_RSP, 8);
+	x86_mov_rr(&b, 8, RBP, RDI);
+	x86_jmp_r(&b, RSI);
+
+	d->epilogue = b.p;
+	x86_alu_ri(&b, 8, X86_ADD, X86_RSP, 8);
+	for (i = 6; i-- > 0;)
+		x86_pop(&b, saved[i]);
+	x86_ret(&b);
+
+	/* rax = guest pc */
+	d->jc_lookup = b.p;
+	x86_load(&b, 8, RDX, CPU_MEM(OFF(dbt_jc)));
+	x86_mov_rr(&b, 8, RCX, RAX);
+	x86_shift_ri(&b, 8, X86_SHR, RCX, 1);
+	x86_alu_ri(&b, 4, X86_AND, RCX, DBT_JC_SIZE - 1);
+	x86_shift_ri(&b, 4, X86_SHL, RCX, DBT_JC_SHIFT);
+	x86_alu_rm(&b, 8, X86_CMP, RAX, x86_mem_idx(RDX, RCX, 1, 0));
+	miss = x86_jcc(&b, X86_CC_NE, b.p);
+	x86_jmp_m(&b, x86_mem_idx(RDX, RCX, 1, 8));
+	if (miss)
+		x86_patch_rel32(miss, b.p);
+	x86_store(&b, 8, CPU_MEM(OFF(pc)), RAX);
+	x86_jmp(&b, d->epilogue);
+
+	d->backup = b.p;
+	x86_alu_mi(&b, 8, X86_ADD, CPU_MEM(OFF_STAT(DBT_STAT_BACKUPS)), 1);
+	x86_jmp(&b, d->jc_lookup);
+
+	if (b.overflow)
+		return -ENOSPC;
+	d->routines_end = (size_t)(((b.p - d->code) + 63) & ~63);
+	return 0;
+}
