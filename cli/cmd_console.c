@@ -2,11 +2,15 @@
  * cmd_console.c - `vmctl console NAME`: attach the terminal to a VM's
  * serial console until Ctrl-] (or until the console goes away).
  *
- * The server answers {"socket": path} (a unix stream socket: bytes both
- * ways) or {"log": path} (the console log: followed like `tail -f`, input
- * other than Ctrl-] is dropped). On a terminal, stdin is put in raw mode
- * so that keys reach the guest as typed; every way out restores it, the
- * fatal signals included.
+ * The server answers {"socket": path} (the worker's console socket: bytes
+ * both ways) and/or {"log": path} (the console log: followed like `tail -f`,
+ * input other than Ctrl-] is dropped). The socket is preferred; the log
+ * serves when there is no socket or it cannot be reached (a worker started
+ * without one). On a terminal, stdin is put in raw mode so that keys reach
+ * the guest as typed; every way out restores it, the fatal signals
+ * included. Off a terminal the bytes are copied as they come (Ctrl-] still
+ * detaches), and at the end of input the guest's output is still printed
+ * until the console closes, so that a script can pipe a session in.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -99,26 +103,35 @@ static ssize_t console_read_input(char *buf, size_t size, bool *detach)
 	return n;
 }
 
-/* Bytes both ways between the terminal and the console socket at @path. */
-static int console_attach_socket(struct vmctl *ctl, const char *path)
+/* Connect to the console socket at @path. Returns the descriptor or -errno. */
+static int console_connect(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd, err;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Bytes both ways between the terminal and the connected console socket @fd (closed here). */
+static int console_attach_socket(struct vmctl *ctl, int fd)
+{
 	struct pollfd fds[2];
 	char buf[CONSOLE_BUF];
 	bool detach = false;
-	int fd, ret = VMCTL_EXIT_REFUSED;
 
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		fprintf(ctl->err, "vmctl: console socket path too long\n");
-		return ret;
-	}
-	memcpy(addr.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		fprintf(ctl->err, "vmctl: cannot connect to the console %s: %s\n", path,
-			strerror(errno));
-		goto out;
-	}
+	/* A console or stdout that goes away ends the loop with EPIPE, the terminal restored. */
+	signal(SIGPIPE, SIG_IGN);
 	fprintf(ctl->err, "Connected to the console (Ctrl-] to detach).\n");
 	console_make_raw();
 	fds[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
@@ -149,14 +162,10 @@ static int console_attach_socket(struct vmctl *ctl, const char *path)
 				break;
 		}
 	}
-	ret = VMCTL_EXIT_OK;
-out:
 	console_restore();
-	if (fd >= 0)
-		close(fd);
-	if (ret == VMCTL_EXIT_OK)
-		fprintf(ctl->err, "\n%s from the console.\n", detach ? "Detached" : "Disconnected");
-	return ret;
+	close(fd);
+	fprintf(ctl->err, "\n%s from the console.\n", detach ? "Detached" : "Disconnected");
+	return VMCTL_EXIT_OK;
 }
 
 /* Open @path positioned at most CONSOLE_LOG_BACKLOG bytes before its end, at a line start. */
@@ -243,8 +252,8 @@ int cmd_console(struct vmctl *ctl, int argc, char **argv)
 {
 	struct json_object *resp = NULL;
 	char path[CONSOLE_PATH_MAX];
-	const char *where;
-	int ret;
+	const char *sock, *log;
+	int ret, fd = -ENOENT;
 
 	if (argc != 2 || argv[1][0] == '-')
 		return vmctl_usage_error(ctl, vmctl_command_find("console"), NULL);
@@ -256,12 +265,21 @@ int cmd_console(struct vmctl *ctl, int argc, char **argv)
 	if (ret)
 		goto out;
 	fflush(ctl->out);
-	if ((where = json_get_string(resp, "socket", NULL))) {
-		ret = console_attach_socket(ctl, where);
-	} else if ((where = json_get_string(resp, "log", NULL))) {
-		ret = console_follow_log(ctl, where);
+	sock = json_get_string(resp, "socket", NULL);
+	log = json_get_string(resp, "log", NULL);
+	if (sock) {
+		fd = console_connect(sock);
+		if (fd < 0)
+			fprintf(ctl->err, "vmctl: cannot connect to the console %s: %s%s\n", sock,
+				strerror(-fd), log ? "; following the log instead" : "");
+	}
+	if (fd >= 0) {
+		ret = console_attach_socket(ctl, fd);
+	} else if (log) {
+		ret = console_follow_log(ctl, log);
 	} else {
-		fprintf(ctl->err, "vmctl: the server named no console socket or log\n");
+		if (!sock)
+			fprintf(ctl->err, "vmctl: the server named no console socket or log\n");
 		ret = VMCTL_EXIT_REFUSED;
 	}
 out:

@@ -76,6 +76,27 @@ static enum api_error vmmd_store_error(int ret)
 	return API_ERR_INTERNAL;
 }
 
+/* True while a vmmd_vm_start() of @name waits for its worker. Under d->lock. */
+static bool vmmd_start_pending(const struct vmmd *d, const char *name)
+{
+	for (const struct vmmd_start *s = d->starts; s; s = s->next)
+		if (!strcmp(s->name, name))
+			return true;
+	return false;
+}
+
+/*
+ * The supervisor reports on a worker only after supervisor_start() handed
+ * it over, which may be before the start recorded "running": wait for that
+ * record, so that an exit is never overwritten by it. Under d->lock, taken
+ * once (a callback's own).
+ */
+static void vmmd_wait_start(struct vmmd *d, const char *name)
+{
+	while (vmmd_start_pending(d, name))
+		pthread_cond_wait(&d->start_done, &d->lock);
+}
+
 /*
  * Writes the VM's new state with an event, and wakes the followers.
  * @pid < 0 keeps the stored pid. Returns 0 or the store's -errno.
@@ -138,6 +159,7 @@ static void vmmd_on_exit(void *opaque, const struct supervisor_exit_event *event
 	char reason[512];
 
 	pthread_mutex_lock(&d->lock);
+	vmmd_wait_start(d, event->name);
 	if (store_vm_get(d->store, event->name, NULL, &state, NULL, 0))
 		goto out;
 	if (event->status < 0)
@@ -156,11 +178,16 @@ static void vmmd_on_exit(void *opaque, const struct supervisor_exit_event *event
 	if (event->requested && state.desired == VM_STATE_RUNNING) {
 		char msg[512];
 
-		/* A reboot: the stop was asked with the VM still wanted running. */
+		/*
+		 * A reboot: the stop was asked with the VM still wanted running.
+		 * The start runs after our unlock, so that its wait does not hold
+		 * the lock when this is the watcher's thread.
+		 */
 		vmmd_set_state(d, event->name, VM_STATE_RUNNING, VM_STATE_STOPPED, 0, "rebooting");
+		pthread_mutex_unlock(&d->lock);
 		if (vmmd_vm_start(d, event->name, msg, sizeof(msg)) != API_OK)
 			vmmd_log(d, CONFIG_LOG_WARNING, "%s: reboot failed: %s", event->name, msg);
-		goto out;
+		return;
 	}
 	/* A guest that failed on its own crashed; one that was asked to go or powered off stopped.
 	 */
@@ -179,9 +206,15 @@ static void vmmd_on_restart(void *opaque, const char *name, pid_t pid, unsigned 
 	snprintf(reason, sizeof(reason), "restarted by policy (restart %u), worker pid %d",
 		 restarts + 1, (int)pid);
 	pthread_mutex_lock(&d->lock);
+	vmmd_wait_start(d, name);
 	vmmd_set_started(d, name, pid, restarts + 1, reason);
 	pthread_mutex_unlock(&d->lock);
 }
+
+static const vm_cache_build_fn vmmd_cache_builders[VM_CACHE_VIEWS] = {
+	[VM_CACHE_LIST] = route_vms_list_build,
+	[VM_CACHE_METRICS_VMS] = route_metrics_vms_build,
+};
 
 static int vmmd_mkdir(const char *path, char *err, size_t err_len)
 {
@@ -203,7 +236,7 @@ int vmmd_open(struct vmmd *d, char *err, size_t err_len)
 		.backoff_initial_ms = d->config.restart_backoff_initial_ms,
 		.backoff_max_ms = d->config.restart_backoff_max_ms,
 		.backoff_reset_ms = VMMD_BACKOFF_RESET_MS,
-		.start_check_ms = VMMD_START_CHECK_MS,
+		.start_timeout_ms = VMMD_START_TIMEOUT_MS,
 		.callbacks = {
 			.on_exit = vmmd_on_exit,
 			.on_restart = vmmd_on_restart,
@@ -218,6 +251,7 @@ int vmmd_open(struct vmmd *d, char *err, size_t err_len)
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&d->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
+	pthread_cond_init(&d->start_done, NULL);
 	d->lock_ready = true;
 
 	ret = vmmd_mkdir(d->config.state_dir, err, err_len);
@@ -231,6 +265,7 @@ int vmmd_open(struct vmmd *d, char *err, size_t err_len)
 	ret = store_open(path, &d->store, err, err_len);
 	if (ret)
 		return ret;
+	vm_cache_init(&d->cache, d->store, vmmd_cache_builders, d);
 	ret = events_create(d->store, &d->events);
 	if (ret) {
 		snprintf(err, err_len, "cannot create the event broadcast: %s", strerror(-ret));
@@ -275,10 +310,14 @@ void vmmd_close(struct vmmd *d)
 	d->supervisor = NULL;
 	events_destroy(d->events);
 	d->events = NULL;
+	if (d->store)
+		vm_cache_fini(&d->cache);
 	store_close(d->store);
 	d->store = NULL;
-	if (d->lock_ready)
+	if (d->lock_ready) {
+		pthread_cond_destroy(&d->start_done);
 		pthread_mutex_destroy(&d->lock);
+	}
 	d->lock_ready = false;
 	config_free(&d->config);
 }
@@ -388,11 +427,11 @@ enum api_error vmmd_vm_create(struct vmmd *d, const struct vm_def *def, char *ms
 	}
 	events_publish(d->events);
 	vmmd_log(d, CONFIG_LOG_INFO, "%s: created", def->name);
-	/* The definition is kept even if its first start fails: the event log says why. */
-	if (def->autostart && vmmd_vm_start(d, def->name, msg, msg_len) != API_OK)
-		vmmd_log(d, CONFIG_LOG_WARNING, "%s: autostart failed: %s", def->name, msg);
 out:
 	pthread_mutex_unlock(&d->lock);
+	/* The definition is kept even if its first start fails: the event log says why. */
+	if (!code && def->autostart && vmmd_vm_start(d, def->name, msg, msg_len) != API_OK)
+		vmmd_log(d, CONFIG_LOG_WARNING, "%s: autostart failed: %s", def->name, msg);
 	return code;
 }
 
@@ -444,7 +483,8 @@ out:
 /* Removes vms/<name>/ and the files vmmd and the supervisor keep there. */
 static void vmmd_remove_vm_dir(struct vmmd *d, const char *name)
 {
-	static const char *const files[] = { "console.log", "worker.pid" };
+	static const char *const files[] = { "console.log", "worker.pid", "worker.sock",
+					     "console.sock" };
 	char path[4200];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -491,9 +531,11 @@ out:
 /* vmmd_vm_start - see daemon.h. */
 enum api_error vmmd_vm_start(struct vmmd *d, const char *name, char *msg, size_t msg_len)
 {
+	struct vmmd_start entry = { .name = name };
 	struct supervisor_worker_info info;
 	struct supervisor_vm_spec spec;
 	struct store_vm_state state;
+	struct vmmd_start **link;
 	struct vm_def def;
 	enum api_error code;
 	char reason[600];
@@ -518,24 +560,38 @@ enum api_error vmmd_vm_start(struct vmmd *d, const char *name, char *msg, size_t
 		code = API_ERR_INTERNAL;
 		goto out;
 	}
+	/* "starting" and listed: other actions on it are refused while we wait unlocked. */
+	entry.next = d->starts;
+	d->starts = &entry;
+	pthread_mutex_unlock(&d->lock);
+
 	supervisor_spec_from_def(&def, &spec);
 	ret = supervisor_start(d->supervisor, &spec, msg, msg_len);
+
+	pthread_mutex_lock(&d->lock);
+	for (link = &d->starts; *link != &entry; link = &(*link)->next)
+		;
+	*link = entry.next;
 	if (ret) {
 		if (ret == -EEXIST)
 			snprintf(msg, msg_len, "VM '%s' has a worker already", name);
 		snprintf(reason, sizeof(reason), "start failed: %s", msg);
 		vmmd_set_state(d, name, VM_STATE_STOPPED, state.observed, 0, reason);
-		code = ret == -ENOEXEC	? API_ERR_INVALID_VALUE
-		       : ret == -EEXIST ? API_ERR_BUSY
-					: API_ERR_INTERNAL;
+		code = ret == -ENOEXEC	   ? API_ERR_INVALID_VALUE
+		       : ret == -EEXIST	   ? API_ERR_BUSY
+		       : ret == -ETIMEDOUT ? API_ERR_UNAVAILABLE
+					   : API_ERR_INTERNAL;
 		vmmd_log(d, CONFIG_LOG_WARNING, "%s: %s", name, reason);
-		goto out;
+		goto done;
 	}
 	memset(&info, 0, sizeof(info));
 	supervisor_get_info(d->supervisor, name, &info);
 	snprintf(reason, sizeof(reason), "worker pid %d", (int)info.pid);
 	vmmd_set_started(d, name, info.pid, 0, reason);
 	vmmd_log(d, CONFIG_LOG_INFO, "%s: started, %s", name, reason);
+done:
+	/* The supervisor's callbacks for this VM may go on now. */
+	pthread_cond_broadcast(&d->start_done);
 out:
 	vm_def_free(&def);
 unlock:
@@ -544,10 +600,11 @@ unlock:
 }
 
 /* vmmd_vm_stop - see daemon.h. */
-enum api_error vmmd_vm_stop(struct vmmd *d, const char *name, bool reboot, char *msg,
+enum api_error vmmd_vm_stop(struct vmmd *d, const char *name, enum vmmd_stop_kind kind, char *msg,
 			    size_t msg_len)
 {
 	unsigned int deadline_ms = d->config.shutdown_timeout_seconds * 1000u;
+	bool reboot = kind == VMMD_STOP_REBOOT, start_after = false;
 	struct store_vm_state state;
 	enum api_error code;
 	int ret;
@@ -556,6 +613,11 @@ enum api_error vmmd_vm_stop(struct vmmd *d, const char *name, bool reboot, char 
 	code = vmmd_get_state(d, name, NULL, &state, msg, msg_len);
 	if (code)
 		goto out;
+	if (vmmd_start_pending(d, name)) {
+		snprintf(msg, msg_len, "VM '%s' is starting: wait until it runs", name);
+		code = API_ERR_BUSY;
+		goto out;
+	}
 	if (!vmmd_state_active(state.observed) || state.observed == VM_STATE_STOPPING) {
 		snprintf(msg, msg_len, "VM '%s' is %s", name, vm_state_name(state.observed));
 		code = API_ERR_VM_NOT_RUNNING;
@@ -566,20 +628,56 @@ enum api_error vmmd_vm_stop(struct vmmd *d, const char *name, bool reboot, char 
 	 * pending restart reports the exit on this thread before returning.
 	 */
 	vmmd_set_state(d, name, reboot ? VM_STATE_RUNNING : VM_STATE_STOPPED, VM_STATE_STOPPING, -1,
-		       reboot ? "reboot requested" : "stop requested");
-	ret = supervisor_stop(d->supervisor, name, deadline_ms);
+		       reboot			    ? "reboot requested"
+		       : kind == VMMD_STOP_SHUTDOWN ? "shutdown requested"
+						    : "stop requested");
+	ret = supervisor_stop(d->supervisor, name,
+			      kind == VMMD_STOP_NOW ? SUPERVISOR_STOP_NOW
+						    : SUPERVISOR_STOP_POWEROFF,
+			      deadline_ms);
 	if (ret == -ESRCH) {
 		/* No worker behind the stored state (it vanished unseen): it is stopped. */
 		vmmd_set_state(d, name, VM_STATE_STOPPED, VM_STATE_STOPPED, 0, "no worker found");
-		if (reboot)
-			code = vmmd_vm_start(d, name, msg, msg_len);
+		start_after = reboot;
 	} else if (ret) {
 		snprintf(msg, msg_len, "cannot stop '%s': %s", name, strerror(-ret));
 		code = API_ERR_INTERNAL;
 	}
 out:
 	pthread_mutex_unlock(&d->lock);
+	/* After the unlock: the start's wait for the worker must not hold the lock. */
+	if (start_after)
+		code = vmmd_vm_start(d, name, msg, msg_len);
 	return code;
+}
+
+/*
+ * Maps a failed call to a VM's worker (supervisor_pause/resume/worker_get)
+ * to the client's error, with the message in @msg.
+ */
+static enum api_error vmmd_worker_error(const char *name, int ret, char *msg, size_t msg_len)
+{
+	switch (ret) {
+	case -ESRCH:
+		snprintf(msg, msg_len, "VM '%s' has no worker", name);
+		return API_ERR_VM_NOT_RUNNING;
+	case -EBUSY:
+		snprintf(msg, msg_len, "VM '%s' is changing state", name);
+		return API_ERR_BUSY;
+	case -EAGAIN:
+		snprintf(msg, msg_len, "the machine of '%s' is starting or stopping", name);
+		return API_ERR_UNAVAILABLE;
+	case -ENOMEM:
+		snprintf(msg, msg_len, "out of memory");
+		return API_ERR_INTERNAL;
+	case -EPROTO:
+		snprintf(msg, msg_len, "the worker of '%s' gave an unexpected answer", name);
+		return API_ERR_UNAVAILABLE;
+	default:
+		snprintf(msg, msg_len, "the worker of '%s' does not answer on its API: %s", name,
+			 strerror(-ret));
+		return API_ERR_UNAVAILABLE;
+	}
 }
 
 /* Pause or resume: @from is the state required, @to the one reached. */
@@ -602,15 +700,8 @@ static enum api_error vmmd_vm_freeze(struct vmmd *d, const char *name, enum vm_s
 	}
 	ret = to == VM_STATE_PAUSED ? supervisor_pause(d->supervisor, name)
 				    : supervisor_resume(d->supervisor, name);
-	if (ret == -EBUSY) {
-		snprintf(msg, msg_len, "VM '%s' is changing state", name);
-		code = API_ERR_BUSY;
-		goto out;
-	}
 	if (ret) {
-		snprintf(msg, msg_len, "cannot signal the worker of '%s': %s", name,
-			 strerror(-ret));
-		code = ret == -ESRCH ? API_ERR_VM_NOT_RUNNING : API_ERR_INTERNAL;
+		code = vmmd_worker_error(name, ret, msg, msg_len);
 		goto out;
 	}
 	vmmd_set_state(d, name, to, to, -1, to == VM_STATE_PAUSED ? "paused" : "resumed");
@@ -667,10 +758,11 @@ enum api_error vmmd_vm_stats(struct vmmd *d, const char *name, struct json_objec
 {
 	struct supervisor_worker_info info;
 	struct store_vm_state state;
-	struct json_object *obj;
+	struct json_object *obj, *worker;
 	enum api_error code;
 	double cpu_seconds = 0;
 	long long rss_bytes = 0;
+	int ret;
 
 	code = vmmd_get_state(d, name, NULL, &state, msg, msg_len);
 	if (code)
@@ -684,8 +776,13 @@ enum api_error vmmd_vm_stats(struct vmmd *d, const char *name, struct json_objec
 		snprintf(msg, msg_len, "the worker of '%s' is gone", name);
 		return API_ERR_VM_NOT_RUNNING;
 	}
+	/* No lock: a slow worker delays this reader only. */
+	ret = supervisor_worker_get(d->supervisor, name, "/v1/stats", &worker);
+	if (ret)
+		return vmmd_worker_error(name, ret, msg, msg_len);
 	obj = json_object_new_object();
 	if (!obj) {
+		json_object_put(worker);
 		snprintf(msg, msg_len, "out of memory");
 		return API_ERR_INTERNAL;
 	}
@@ -701,6 +798,7 @@ enum api_error vmmd_vm_stats(struct vmmd *d, const char *name, struct json_objec
 					       : 0.0));
 	json_object_object_add(obj, "cpu_seconds", json_object_new_double(cpu_seconds));
 	json_object_object_add(obj, "rss_bytes", json_object_new_int64(rss_bytes));
+	json_object_object_add(obj, "worker", worker);
 	*out = obj;
 	return API_OK;
 }
@@ -753,7 +851,8 @@ static void vmmd_recover_vm(struct vmmd *d, const char *name, enum vm_state obse
 		/* The previous vmmd was stopping it: finish the job. */
 		vmmd_set_state(d, name, VM_STATE_STOPPED, VM_STATE_STOPPING, info.pid,
 			       "re-adopted while stopping");
-		supervisor_stop(d->supervisor, name, d->config.shutdown_timeout_seconds * 1000u);
+		supervisor_stop(d->supervisor, name, SUPERVISOR_STOP_POWEROFF,
+				d->config.shutdown_timeout_seconds * 1000u);
 		return;
 	}
 	observed = info.state == SUPERVISOR_WORKER_PAUSED ? VM_STATE_PAUSED : VM_STATE_RUNNING;

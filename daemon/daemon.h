@@ -9,7 +9,15 @@
  * sees the result of the one before it: two concurrent starts give one
  * running VM and one 409, never two workers or a torn state. The lock is
  * recursive because the supervisor calls on_exit on the caller's thread when
- * a stop only cancels a pending restart. Reads (GET) go to the store only.
+ * a stop only cancels a pending restart. Reads (GET) go to the store, or to
+ * the cache of serialized views (vm_cache.h) that every store write
+ * invalidates.
+ *
+ * A start does not hold the lock while it waits for the worker's API (up to
+ * VMMD_START_TIMEOUT_MS): the VM is "starting" meanwhile and listed in
+ * vmmd.starts, a stop of it is refused with API_ERR_BUSY, the other actions
+ * see an active VM as usual, and the supervisor's callbacks for it wait
+ * until the start has recorded its outcome.
  *
  * The life-cycle functions return enum api_error (API_OK on success) with a
  * one-line message for the client, because their callers are HTTP handlers.
@@ -23,6 +31,7 @@
 
 #include "api/api_error.h"
 #include "daemon/config.h"
+#include "daemon/vm_cache.h"
 #include "daemon/vm_def.h"
 
 struct store;
@@ -31,10 +40,23 @@ struct events;
 struct http_server;
 struct json_object;
 
-/* How long supervisor_start() waits for a worker that fails at once. */
-#define VMMD_START_CHECK_MS 500
+/*
+ * How long a start waits for the worker's API to report its machine
+ * running before it gives up and kills the worker. A healthy worker gets
+ * there in milliseconds; the margin is for a loaded host.
+ */
+#define VMMD_START_TIMEOUT_MS 5000
 /* A worker that ran this long starts the restart back-off from scratch. */
 #define VMMD_BACKOFF_RESET_MS 60000
+
+/*
+ * A start waiting for its worker, on the stack of vmmd_vm_start(); listed
+ * in vmmd.starts under vmmd.lock while the lock is released for the wait.
+ */
+struct vmmd_start {
+	const char *name;
+	struct vmmd_start *next;
+};
 
 struct vmmd {
 	struct config config; /* owned; loaded by the caller before vmmd_open */
@@ -43,6 +65,9 @@ struct vmmd {
 	struct events *events;
 	struct http_server *http;
 	pthread_mutex_t lock;	   /* recursive; serialises VM state changes */
+	struct vm_cache cache;	   /* GET /v1/vms and /metrics bodies; valid while store is */
+	struct vmmd_start *starts; /* under lock: starts waiting for their worker */
+	pthread_cond_t start_done; /* with lock: an entry left starts */
 	double start_time_seconds; /* Unix time vmmd started, for /metrics */
 	bool lock_ready;
 };
@@ -112,27 +137,39 @@ enum api_error vmmd_vm_update(struct vmmd *d, const struct vm_def *def, char *ms
 enum api_error vmmd_vm_delete(struct vmmd *d, const char *name, char *msg, size_t msg_len);
 
 /*
- * vmmd_vm_start - start the VM's worker. Returns API_OK (the VM runs),
- * API_ERR_VM_NOT_FOUND, API_ERR_VM_RUNNING (it already has a worker),
- * API_ERR_INVALID_VALUE (a file is missing, or the worker failed at once:
- * the message has its first console line), API_ERR_BUSY or API_ERR_INTERNAL.
+ * vmmd_vm_start - start the VM's worker and wait until its API reports the
+ * machine running (the wait is without vmmd.lock unless the caller holds
+ * it). Returns API_OK (the VM runs), API_ERR_VM_NOT_FOUND,
+ * API_ERR_VM_RUNNING (it already has a worker), API_ERR_INVALID_VALUE (a
+ * file is missing, or the worker failed at once: the message has its first
+ * console line), API_ERR_UNAVAILABLE (the worker did not report running
+ * within VMMD_START_TIMEOUT_MS and was killed), API_ERR_BUSY or
+ * API_ERR_INTERNAL.
  */
 enum api_error vmmd_vm_start(struct vmmd *d, const char *name, char *msg, size_t msg_len);
 
+/* How vmmd_vm_stop() ends the run. */
+enum vmmd_stop_kind {
+	VMMD_STOP_NOW,	    /* the worker's POST /v1/stop: exit at once */
+	VMMD_STOP_SHUTDOWN, /* the worker's POST /v1/poweroff: flush the disk, exit */
+	VMMD_STOP_REBOOT,   /* a shutdown, then a start */
+};
+
 /*
- * vmmd_vm_stop - ask the worker to stop (SIGTERM, or the power-off request
- * once the worker API exists), SIGKILL after shutdown_timeout_seconds. The
- * VM is "stopping" until the worker exits. With @reboot the VM is started
- * again once it has. Returns API_OK, API_ERR_VM_NOT_FOUND,
- * API_ERR_VM_NOT_RUNNING or API_ERR_INTERNAL.
+ * vmmd_vm_stop - ask the worker to stop through its API (SIGTERM when it
+ * does not answer), SIGKILL after shutdown_timeout_seconds. The VM is
+ * "stopping" until the worker exits. A reboot starts it again once it has.
+ * Returns API_OK, API_ERR_VM_NOT_FOUND, API_ERR_VM_NOT_RUNNING, API_ERR_BUSY
+ * (a start of it is waiting for its worker) or API_ERR_INTERNAL.
  */
-enum api_error vmmd_vm_stop(struct vmmd *d, const char *name, bool reboot, char *msg,
+enum api_error vmmd_vm_stop(struct vmmd *d, const char *name, enum vmmd_stop_kind kind, char *msg,
 			    size_t msg_len);
 
 /*
- * vmmd_vm_pause / vmmd_vm_resume - freeze / thaw a running / paused VM.
- * Return API_OK, API_ERR_VM_NOT_FOUND, API_ERR_VM_NOT_RUNNING, API_ERR_BUSY
- * or API_ERR_INTERNAL.
+ * vmmd_vm_pause / vmmd_vm_resume - park / run again the harts of a running
+ * / paused VM through its worker's API. Return API_OK, API_ERR_VM_NOT_FOUND,
+ * API_ERR_VM_NOT_RUNNING, API_ERR_BUSY, API_ERR_UNAVAILABLE (the worker did
+ * not answer in time, or its machine is being rebuilt) or API_ERR_INTERNAL.
  */
 enum api_error vmmd_vm_pause(struct vmmd *d, const char *name, char *msg, size_t msg_len);
 enum api_error vmmd_vm_resume(struct vmmd *d, const char *name, char *msg, size_t msg_len);
@@ -140,8 +177,11 @@ enum api_error vmmd_vm_resume(struct vmmd *d, const char *name, char *msg, size_
 /*
  * vmmd_vm_stats - counters of a running or paused VM as a new JSON object:
  * name, state, pid, restarts, adopted, uptime_seconds, cpu_seconds and
- * rss_bytes of the worker. Returns API_OK, API_ERR_VM_NOT_FOUND,
- * API_ERR_VM_NOT_RUNNING or API_ERR_INTERNAL.
+ * rss_bytes of the worker process, and under "worker" what the worker's
+ * GET /v1/stats answered (harts, memory, devices, translator). Returns
+ * API_OK, API_ERR_VM_NOT_FOUND, API_ERR_VM_NOT_RUNNING, API_ERR_UNAVAILABLE
+ * (the worker did not answer in time, or its machine is being rebuilt) or
+ * API_ERR_INTERNAL.
  */
 enum api_error vmmd_vm_stats(struct vmmd *d, const char *name, struct json_object **out, char *msg,
 			     size_t msg_len);

@@ -40,13 +40,15 @@ tests_unit_test_config_CFLAGS = $(DAEMON_UNIT_CFLAGS)
 tests_unit_test_config_LDADD = $(DAEMON_UNIT_LDADD)
 
 # Supervision of the vmm-worker processes (fork/exec, pidfd watch, restart,
-# re-adoption); its test runs real workers on tiny guests built with RISCV_CC.
+# re-adoption, the worker API client); its test runs real workers on tiny
+# guests built with RISCV_CC.
 libvmmd_a_SOURCES += daemon/supervisor.c daemon/supervisor.h
 check_PROGRAMS += tests/unit/test_supervisor
 TESTS += tests/unit/test_supervisor
 tests_unit_test_supervisor_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
 tests_unit_test_supervisor_CFLAGS = $(DAEMON_UNIT_CFLAGS)
-tests_unit_test_supervisor_LDADD = $(DAEMON_UNIT_LDADD)
+# The supervisor drives workers through their API socket: libcurl via libvmmapi.
+tests_unit_test_supervisor_LDADD = $(VMMD_LIBS) $(API_LIBS) $(CMOCKA_LIBS)
 
 # The daemon process: the life cycle of VMs (daemon.c), the REST handlers
 # (routes*.c) and the /v1/events broadcast; vmmd.c is the process role.
@@ -54,8 +56,15 @@ libvmmd_a_SOURCES += \
 	daemon/daemon.c daemon/daemon.h \
 	daemon/events.c daemon/events.h \
 	daemon/routes.c daemon/routes.h \
-	daemon/routes_vms.c
+	daemon/routes_vms.c \
+	daemon/vm_cache.c daemon/vm_cache.h
 libvmmd_a_CFLAGS += $(MHD_CFLAGS) $(CURL_CFLAGS) $(SYSTEMD_CFLAGS)
+# The cached list and metrics views, and a start that waits without the lock.
+check_PROGRAMS += tests/unit/test_vm_cache
+TESTS += tests/unit/test_vm_cache
+tests_unit_test_vm_cache_CPPFLAGS = $(DAEMON_UNIT_CPPFLAGS)
+tests_unit_test_vm_cache_CFLAGS = $(DAEMON_UNIT_CFLAGS)
+tests_unit_test_vm_cache_LDADD = $(VMMD_LIBS) $(API_LIBS) $(CMOCKA_LIBS)
 
 bin_PROGRAMS += daemon/vmmd
 daemon_vmmd_SOURCES = daemon/vmmd.c
@@ -66,6 +75,10 @@ daemon_vmmd_LDADD = $(VMMD_LIBS) $(API_LIBS) $(SYSTEMD_LIBS)
 # Integration: a real vmmd on a temp socket and state dir, real workers.
 TESTS += tests/daemon/run-daemon-tests
 EXTRA_DIST += tests/daemon/run-daemon-tests
+# The same real vmmd checked against api/openapi.yaml, route by route
+# (python3 with python3-yaml; skipped without the latter).
+TESTS += tests/daemon/check-openapi
+EXTRA_DIST += tests/daemon/check-openapi
 
 # GET /metrics (Prometheus text) and GET /v1/host (libnuma, /proc, /sys).
 # test_metrics runs `promtool check metrics` too when promtool is installed.

@@ -70,4 +70,14 @@ struct metrics_input {
  */
 int metrics_render(const struct metrics_input *in, char **text, size_t *len);
 
+/*
+ * metrics_render_vms / metrics_render_http - the two halves of
+ * metrics_render()'s text, same contract: the families of the daemon and
+ * its VMs (which change only with the store, so vmmd caches them), and the
+ * HTTP families (rendered per request). Their concatenation, in this
+ * order, is metrics_render()'s text.
+ */
+int metrics_render_vms(const struct metrics_input *in, char **text, size_t *len);
+int metrics_render_http(const struct metrics_input *in, char **text, size_t *len);
+
 #endif /* VMMD_METRICS_H */

@@ -105,52 +105,82 @@ nomem:
 	return 1;
 }
 
-/* GET /metrics: a snapshot of the store and the HTTP counters, rendered by metrics.c. */
-static enum api_error route_metrics_get(const struct http_request *req, struct http_response *resp,
-					void *ctx)
+/* route_metrics_vms_build - see routes.h. */
+int route_metrics_vms_build(void *opaque, char **text, size_t *len, char *err, size_t err_len)
 {
-	struct vmmd *d = ctx;
+	struct vmmd *d = opaque;
 	struct route_metrics_ctx snap = { 0 };
-	struct http_route_stats *http = NULL;
 	struct metrics_input in = { 0 };
-	enum api_error code = API_OK;
-	size_t n_http;
-	char *text = NULL;
-	size_t len;
 	int ret;
 
-	ret = store_vm_list(d->store, route_metrics_row, &snap, NULL, 0);
+	ret = store_vm_list(d->store, route_metrics_row, &snap, err, err_len);
 	if (ret < 0 || snap.error) {
-		code = http_error(resp, API_ERR_INTERNAL, "cannot list the VMs");
+		ret = snap.error ? snap.error : -EIO;
+		snprintf(err, err_len, "cannot list the VMs");
 		goto out;
 	}
-	n_http = http_server_stats(d->http, NULL, 0);
-	http = calloc(n_http, sizeof(*http));
-	if (!http) {
-		code = http_error(resp, API_ERR_INTERNAL, "out of memory");
-		goto out;
-	}
-	n_http = http_server_stats(d->http, http, n_http);
 	in.version = PACKAGE_VERSION;
 	in.start_time_seconds = d->start_time_seconds;
 	in.vms = snap.vms;
 	in.n_vms = snap.count;
+	ret = metrics_render_vms(&in, text, len);
+	if (ret)
+		snprintf(err, err_len, "cannot render the metrics: %s", strerror(-ret));
+out:
+	for (size_t i = 0; i < snap.count; i++)
+		free((char *)snap.vms[i].name);
+	free(snap.vms);
+	return ret;
+}
+
+/*
+ * GET /metrics: the VMs' families from the daemon's cache (rebuilt when the
+ * store changes, so they are as fresh as the store), the HTTP counters
+ * rendered now.
+ */
+static enum api_error route_metrics_get(const struct http_request *req, struct http_response *resp,
+					void *ctx)
+{
+	struct vmmd *d = ctx;
+	struct vm_cache_text *vms = NULL;
+	struct http_route_stats *http = NULL;
+	struct metrics_input in = { .version = PACKAGE_VERSION };
+	enum api_error code = API_OK;
+	char *text = NULL, *body;
+	char msg[256];
+	size_t len;
+	int ret;
+
+	if (vm_cache_get(&d->cache, VM_CACHE_METRICS_VMS, &vms, msg, sizeof(msg))) {
+		code = http_error(resp, API_ERR_INTERNAL, "%s", msg);
+		goto out;
+	}
+	in.n_http = http_server_stats(d->http, NULL, 0);
+	http = calloc(in.n_http, sizeof(*http));
+	if (!http) {
+		code = http_error(resp, API_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	in.n_http = http_server_stats(d->http, http, in.n_http);
 	in.http = http;
-	in.n_http = n_http;
-	ret = metrics_render(&in, &text, &len);
+	ret = metrics_render_http(&in, &text, &len);
 	if (ret) {
 		code = http_error(resp, API_ERR_INTERNAL, "cannot render the metrics: %s",
 				  strerror(-ret));
 		goto out;
 	}
-	if (http_response_text(resp, 200, METRICS_CONTENT_TYPE, text, len))
+	body = malloc(vms->len + len);
+	if (!body) {
 		code = http_error(resp, API_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	memcpy(body, vms->text, vms->len);
+	memcpy(body + vms->len, text, len);
+	http_response_buffer(resp, 200, METRICS_CONTENT_TYPE, body, vms->len + len, free, body);
 out:
+	vm_cache_text_put(vms);
 	free(text);
 	free(http);
-	for (size_t i = 0; i < snap.count; i++)
-		free((char *)snap.vms[i].name);
-	free(snap.vms);
 	return code;
 }
 

@@ -14,6 +14,13 @@
 extern const struct http_route vmmd_routes[];
 extern const size_t vmmd_route_count;
 
+/*
+ * route_vms_list_build / route_metrics_vms_build - vm_cache_build_fn's of
+ * the views VM_CACHE_LIST and VM_CACHE_METRICS_VMS; @opaque is the vmmd.
+ */
+int route_vms_list_build(void *opaque, char **text, size_t *len, char *err, size_t err_len);
+int route_metrics_vms_build(void *opaque, char **text, size_t *len, char *err, size_t err_len);
+
 /* GET /v1/vms: {"vms":[VM...]} by name. */
 enum api_error route_vms_list(const struct http_request *req, struct http_response *resp,
 			      void *ctx);
@@ -43,7 +50,7 @@ enum api_error route_vm_resume(const struct http_request *req, struct http_respo
 /* GET /v1/vms/{name}/stats. */
 enum api_error route_vm_stats(const struct http_request *req, struct http_response *resp,
 			      void *ctx);
-/* GET /v1/vms/{name}/console: {"log": path}. */
+/* GET /v1/vms/{name}/console: {"socket": path, "log": path} of a running VM. */
 enum api_error route_vm_console(const struct http_request *req, struct http_response *resp,
 				void *ctx);
 

@@ -88,30 +88,53 @@ static int route_list_row(const struct store_vm_row *row, void *opaque)
 	return 0;
 }
 
-/* route_vms_list - see routes.h. */
+/* route_vms_list_build - see routes.h. */
+int route_vms_list_build(void *opaque, char **text, size_t *len, char *err, size_t err_len)
+{
+	struct vmmd *d = opaque;
+	struct route_list_ctx list = { .array = json_object_new_array() };
+	struct json_object *obj = json_object_new_object();
+	const char *json;
+	char msg[ROUTE_MSG_MAX];
+	int ret = -ENOMEM;
+
+	if (!list.array || !obj) {
+		snprintf(err, err_len, "out of memory");
+		goto out;
+	}
+	json_object_object_add(obj, "vms", list.array);
+	ret = store_vm_list(d->store, route_list_row, &list, msg, sizeof(msg));
+	if (ret < 0 || list.error) {
+		snprintf(err, err_len, "%s", list.error ? "a stored definition is not JSON" : msg);
+		ret = -EIO;
+		goto out;
+	}
+	json = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+	*text = json ? strdup(json) : NULL;
+	ret = *text ? 0 : -ENOMEM;
+	if (ret)
+		snprintf(err, err_len, "out of memory");
+	else
+		*len = strlen(*text);
+out:
+	if (obj)
+		json_object_put(obj);
+	else
+		json_object_put(list.array);
+	return ret;
+}
+
+/* route_vms_list - see routes.h. The body comes from the daemon's cache (vm_cache.h). */
 enum api_error route_vms_list(const struct http_request *req, struct http_response *resp, void *ctx)
 {
 	struct vmmd *d = ctx;
-	struct route_list_ctx list = { .array = json_object_new_array() };
-	struct json_object *obj;
+	struct vm_cache_text *list;
 	char msg[ROUTE_MSG_MAX];
-	int ret;
 
-	if (!list.array)
-		return http_error(resp, API_ERR_INTERNAL, "out of memory");
-	ret = store_vm_list(d->store, route_list_row, &list, msg, sizeof(msg));
-	if (ret < 0 || list.error) {
-		json_object_put(list.array);
-		return http_error(resp, API_ERR_INTERNAL, "cannot list the VMs: %s",
-				  list.error ? "a stored definition is not JSON" : msg);
-	}
-	obj = json_object_new_object();
-	if (!obj) {
-		json_object_put(list.array);
-		return http_error(resp, API_ERR_INTERNAL, "out of memory");
-	}
-	json_object_object_add(obj, "vms", list.array);
-	http_response_json(resp, 200, obj);
+	if (vm_cache_get(&d->cache, VM_CACHE_LIST, &list, msg, sizeof(msg)))
+		return http_error(resp, API_ERR_INTERNAL, "cannot list the VMs: %s", msg);
+	http_response_buffer(resp, 200, "application/json", list->text, list->len,
+			     vm_cache_text_put, list);
 	return API_OK;
 }
 
@@ -199,6 +222,7 @@ enum api_error route_vm_delete(const struct http_request *req, struct http_respo
 enum route_action {
 	ROUTE_ACTION_START,
 	ROUTE_ACTION_STOP,
+	ROUTE_ACTION_SHUTDOWN,
 	ROUTE_ACTION_REBOOT,
 	ROUTE_ACTION_PAUSE,
 	ROUTE_ACTION_RESUME,
@@ -223,8 +247,15 @@ static enum api_error route_vm_action(const struct http_request *req, struct htt
 		code = vmmd_vm_start(d, name, msg, sizeof(msg));
 		break;
 	case ROUTE_ACTION_STOP:
+		code = vmmd_vm_stop(d, name, VMMD_STOP_NOW, msg, sizeof(msg));
+		status = 202;
+		break;
+	case ROUTE_ACTION_SHUTDOWN:
+		code = vmmd_vm_stop(d, name, VMMD_STOP_SHUTDOWN, msg, sizeof(msg));
+		status = 202;
+		break;
 	case ROUTE_ACTION_REBOOT:
-		code = vmmd_vm_stop(d, name, action == ROUTE_ACTION_REBOOT, msg, sizeof(msg));
+		code = vmmd_vm_stop(d, name, VMMD_STOP_REBOOT, msg, sizeof(msg));
 		status = 202;
 		break;
 	case ROUTE_ACTION_PAUSE:
@@ -247,21 +278,25 @@ enum api_error route_vm_start(const struct http_request *req, struct http_respon
 }
 
 /*
- * route_vm_stop - see routes.h. Until the worker has an API, stop and
- * shutdown are the same request: SIGTERM (the worker exits at once), SIGKILL
- * at the configured deadline. XXX: shutdown becomes the guest power-off
- * request through the worker API (supervisor request_poweroff).
+ * route_vm_stop - see routes.h. The worker's POST /v1/stop: the run ends at
+ * once, without a disk flush; SIGTERM if the worker does not take it, SIGKILL
+ * at the configured deadline.
  */
 enum api_error route_vm_stop(const struct http_request *req, struct http_response *resp, void *ctx)
 {
 	return route_vm_action(req, resp, ctx, ROUTE_ACTION_STOP);
 }
 
-/* route_vm_shutdown - see routes.h and route_vm_stop. */
+/*
+ * route_vm_shutdown - see routes.h. The worker's POST /v1/poweroff: harts
+ * paused, disk flushed, exit 0. XXX The guest itself is not asked: the board
+ * has no power button it could see (see worker_api.c). SIGTERM if the worker
+ * does not take it, SIGKILL at the configured deadline.
+ */
 enum api_error route_vm_shutdown(const struct http_request *req, struct http_response *resp,
 				 void *ctx)
 {
-	return route_vm_action(req, resp, ctx, ROUTE_ACTION_STOP);
+	return route_vm_action(req, resp, ctx, ROUTE_ACTION_SHUTDOWN);
 }
 
 /* route_vm_reboot - see routes.h. */
@@ -302,14 +337,16 @@ enum api_error route_vm_stats(const struct http_request *req, struct http_respon
 }
 
 /*
- * route_vm_console - see routes.h. XXX: the worker's console is captured to
- * a log file; a live console socket needs the worker API, and then this
- * answers {"socket": ...} as api/openapi.yaml describes.
+ * route_vm_console - see routes.h. The worker serves the serial console on
+ * console.sock (the supervisor passes --console-socket) and its output also
+ * goes to console.log; both paths are answered, for a running or paused VM
+ * only (the socket exists only while the worker runs).
  */
 enum api_error route_vm_console(const struct http_request *req, struct http_response *resp,
 				void *ctx)
 {
 	const char *name = route_vm_name(req, resp);
+	struct store_vm_state state;
 	struct vmmd *d = ctx;
 	struct json_object *obj;
 	char msg[ROUTE_MSG_MAX];
@@ -318,15 +355,20 @@ enum api_error route_vm_console(const struct http_request *req, struct http_resp
 
 	if (!name)
 		return API_ERR_BAD_REQUEST;
-	ret = store_vm_get(d->store, name, NULL, NULL, msg, sizeof(msg));
+	ret = store_vm_get(d->store, name, NULL, &state, msg, sizeof(msg));
 	if (ret == -ENOENT)
 		return http_error(resp, API_ERR_VM_NOT_FOUND, "no VM named '%s'", name);
 	if (ret)
 		return http_error(resp, API_ERR_INTERNAL, "%s", msg);
-	snprintf(path, sizeof(path), "%s/vms/%s/console.log", d->config.state_dir, name);
+	if (state.observed != VM_STATE_RUNNING && state.observed != VM_STATE_PAUSED)
+		return http_error(resp, API_ERR_VM_NOT_RUNNING, "VM '%s' is %s", name,
+				  vm_state_name(state.observed));
 	obj = json_object_new_object();
 	if (!obj)
 		return http_error(resp, API_ERR_INTERNAL, "out of memory");
+	snprintf(path, sizeof(path), "%s/vms/%s/console.sock", d->config.state_dir, name);
+	json_object_object_add(obj, "socket", json_object_new_string(path));
+	snprintf(path, sizeof(path), "%s/vms/%s/console.log", d->config.state_dir, name);
 	json_object_object_add(obj, "log", json_object_new_string(path));
 	http_response_json(resp, 200, obj);
 	return API_OK;

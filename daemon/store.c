@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -119,6 +120,8 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[STORE_STMT_COUNT];
 	pthread_mutex_t lock;
+	/* Bumped after every write transaction: readers' caches compare it. */
+	atomic_uint_fast64_t generation;
 };
 
 static void store_message(char *err, size_t err_len, const char *fmt, ...)
@@ -216,6 +219,8 @@ static int store_end(struct store *store, int ret, const char *what, char *err, 
 {
 	int rc;
 
+	/* Also after a rollback: a cache rebuilt for nothing is cheaper than a stale one. */
+	atomic_fetch_add(&store->generation, 1);
 	if (!ret) {
 		rc = store_run(store->stmt[STORE_COMMIT]);
 		if (rc == SQLITE_OK)
@@ -520,6 +525,12 @@ out:
 	store_done(stmt);
 	pthread_mutex_unlock(&store->lock);
 	return ret;
+}
+
+/* store_generation - see store.h. */
+uint64_t store_generation(struct store *store)
+{
+	return atomic_load(&store->generation);
 }
 
 int store_vm_list(struct store *store, store_vm_fn fn, void *opaque, char *err, size_t err_len)

@@ -115,6 +115,14 @@ int store_vm_create(struct store *store, const struct vm_def *def, char *err, si
 int store_vm_get(struct store *store, const char *name, struct vm_def *def,
 		 struct store_vm_state *state, char *err, size_t err_len);
 
+/*
+ * A number that changes whenever a VM is created, updated, deleted or
+ * changes state (it is bumped before the write commits). A copy of the VMs
+ * read after taking generation G is at least as new as G: a cache tagged
+ * with G is current while store_generation() still returns G.
+ */
+uint64_t store_generation(struct store *store);
+
 /* Calls fn for every VM in name order. Returns 0, fn's nonzero value, or -EIO. */
 int store_vm_list(struct store *store, store_vm_fn fn, void *opaque, char *err, size_t err_len);
 

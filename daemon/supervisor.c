@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * vmm-worker supervision: spawn, watch (pidfd + epoll), reap, restart with
- * back-off, stop with a deadline, and re-adopt after a vmmd restart.
+ * back-off, stop with a deadline, and re-adopt after a vmmd restart. The
+ * worker itself is driven through its REST API on vms/<name>/worker.sock.
  *
  * Locking: sup->lock guards the worker list and every field of every worker.
  * The watcher thread and the API threads both take it; no callback is ever
  * called with it held. Workers are looked up by name or by their id (the
- * epoll key), never kept by pointer across an unlock.
+ * epoll key), never kept by pointer across an unlock. Calls to a worker's
+ * API are made with no lock held and with short timeouts, so that a worker
+ * that does not answer delays only the caller that asked it something.
  */
 #include "supervisor.h"
 
@@ -28,10 +31,29 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
+#include "api/http_client.h"
+
 extern char **environ;
 
 #define SUPERVISOR_NAME_MAX 64
-#define SUPERVISOR_ARGV_MAX 24
+#define SUPERVISOR_ARGV_MAX 28
+
+/* The worker's API and serial console sockets, in vms/<name>/. */
+#define SUPERVISOR_API_SOCKET "worker.sock"
+#define SUPERVISOR_CONSOLE_SOCKET "console.sock"
+/*
+ * Budgets of one call to a worker's API. The worker answers from its own
+ * threads, so a healthy one replies in well under a millisecond; these only
+ * bound how long a stuck one can hold up the caller.
+ */
+#define SUPERVISOR_API_CONNECT_MS 500
+#define SUPERVISOR_API_QUERY_MS 1000  /* GET /v1/status, /v1/stats */
+#define SUPERVISOR_API_ACTION_MS 3000 /* POSTs: poweroff pauses harts and fsyncs the disk */
+/* The start confirmation polls /v1/status with a delay doubling between these. */
+#define SUPERVISOR_POLL_MIN_MS 2
+#define SUPERVISOR_POLL_MAX_MS 50
 
 struct supervisor_worker {
 	struct supervisor_worker *next;
@@ -267,6 +289,73 @@ static void supervisor_remove_pidfile(const struct supervisor *sup, const char *
 		unlink(path);
 }
 
+/*
+ * Sends @method @path to VM @name's worker API within @total_ms. Returns 0
+ * with the HTTP status in *status and the parsed body in *body (NULL when
+ * empty or not JSON; the caller puts it) whenever the worker answered, or
+ * the transport's -errno (-ECONNREFUSED: nobody listens yet or any more;
+ * -ETIMEDOUT: no answer in time).
+ */
+static int supervisor_api_call(const struct supervisor *sup, const char *name, const char *method,
+			       const char *path, long total_ms, long *status,
+			       struct json_object **body)
+{
+	struct http_client *client;
+	char sock[PATH_MAX];
+	int ret;
+
+	*body = NULL;
+	ret = supervisor_vm_path(sup, name, SUPERVISOR_API_SOCKET, sock, sizeof(sock));
+	if (ret)
+		return ret;
+	client = http_client_new_unix(sock);
+	if (!client)
+		return -ENOMEM;
+	http_client_set_timeouts(
+		client, total_ms < SUPERVISOR_API_CONNECT_MS ? total_ms : SUPERVISOR_API_CONNECT_MS,
+		total_ms);
+	ret = http_client_request(client, method, path, NULL, status, body, NULL, 0);
+	http_client_free(client);
+	return ret;
+}
+
+/* Maps a worker API answer to 0 (2xx), -EALREADY (409), -EAGAIN (503) or -EPROTO. */
+static int supervisor_api_status_errno(long status)
+{
+	if (status >= 200 && status < 300)
+		return 0;
+	if (status == 409)
+		return -EALREADY;
+	if (status == 503)
+		return -EAGAIN;
+	return -EPROTO;
+}
+
+/*
+ * The "state" GET /v1/status reports ("starting", "running", "paused"), in
+ * @state, within @total_ms. Returns 0 or -errno as supervisor_api_call(),
+ * or -EPROTO for an answer without a state.
+ */
+static int supervisor_api_state(const struct supervisor *sup, const char *name, long total_ms,
+				char *state, size_t len)
+{
+	struct json_object *body, *value;
+	long status;
+	int ret;
+
+	ret = supervisor_api_call(sup, name, "GET", "/v1/status", total_ms, &status, &body);
+	if (ret)
+		return ret;
+	ret = supervisor_api_status_errno(status);
+	if (!ret && !(json_object_object_get_ex(body, "state", &value) &&
+		      json_object_is_type(value, json_type_string)))
+		ret = -EPROTO;
+	if (!ret)
+		snprintf(state, len, "%s", json_object_get_string(value));
+	json_object_put(body);
+	return ret;
+}
+
 /* Copies the first line the worker wrote to console.log after offset. */
 static void supervisor_read_first_line(const struct supervisor *sup, const char *name, off_t offset,
 				       char *message, size_t len)
@@ -388,15 +477,17 @@ static int supervisor_watch(struct supervisor *sup, struct supervisor_worker *w)
 }
 
 /*
- * Spawns the worker for w: console.log on stdout and stderr, /dev/null on
- * stdin, every other descriptor closed, a process group of its own, default
+ * Spawns the worker for w: its API on worker.sock, its serial console on
+ * console.sock, console.log on stdout and stderr, /dev/null on stdin,
+ * every other descriptor closed, a process group of its own, default
  * signal handling and an empty mask (the daemon's threads block signals).
  * Sets w->pid, pidfd, start_time and writes the pidfile. *log_offset gets
  * the size console.log had before the worker wrote to it.
  */
 static int supervisor_spawn(struct supervisor *sup, struct supervisor_worker *w, off_t *log_offset)
 {
-	char log_path[PATH_MAX], mem[32], smp[16], drive[PATH_MAX + 16];
+	char log_path[PATH_MAX], api_path[PATH_MAX], console_path[PATH_MAX];
+	char mem[32], smp[16], drive[PATH_MAX + 16];
 	char *argv[SUPERVISOR_ARGV_MAX];
 	posix_spawn_file_actions_t actions;
 	posix_spawnattr_t attr;
@@ -410,8 +501,16 @@ static int supervisor_spawn(struct supervisor *sup, struct supervisor_worker *w,
 	if (ret)
 		return ret;
 	ret = supervisor_vm_path(sup, w->name, "console.log", log_path, sizeof(log_path));
+	if (!ret)
+		ret = supervisor_vm_path(sup, w->name, SUPERVISOR_API_SOCKET, api_path,
+					 sizeof(api_path));
+	if (!ret)
+		ret = supervisor_vm_path(sup, w->name, SUPERVISOR_CONSOLE_SOCKET, console_path,
+					 sizeof(console_path));
 	if (ret)
 		return ret;
+	/* A stray process still listening there must not answer for the new worker. */
+	unlink(api_path);
 	log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (log_fd < 0)
 		return -errno;
@@ -448,6 +547,10 @@ static int supervisor_spawn(struct supervisor *sup, struct supervisor_worker *w,
 	}
 	argv[argc++] = "--console";
 	argv[argc++] = "none";
+	argv[argc++] = "--api-socket";
+	argv[argc++] = api_path;
+	argv[argc++] = "--console-socket";
+	argv[argc++] = console_path;
 	argv[argc] = NULL;
 
 	posix_spawn_file_actions_init(&actions);
@@ -768,14 +871,61 @@ void supervisor_destroy(struct supervisor *sup)
 	free(sup);
 }
 
+/*
+ * Whether w's process has exited; its status goes to *status. WNOWAIT: a
+ * clean exit stays for the watcher to reap and report.
+ */
+static bool supervisor_has_exited(const struct supervisor_worker *w, int *status)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, w->pidfd, &si, WEXITED | WNOWAIT | WNOHANG) || !si.si_pid)
+		return false;
+	*status = supervisor_exit_status(&si);
+	return true;
+}
+
+/*
+ * Polls w's API until it reports the machine running (or paused), the
+ * process exits, or start_timeout_ms passes. Returns 0 (running, or exited
+ * with status 0), -ENOEXEC (exited non-zero: *status) or -ETIMEDOUT.
+ */
+static int supervisor_confirm_start(struct supervisor *sup, struct supervisor_worker *w,
+				    int *status)
+{
+	int64_t deadline = supervisor_now_ms() + sup->config.start_timeout_ms, left;
+	int delay = SUPERVISOR_POLL_MIN_MS;
+	struct pollfd pfd = { .fd = w->pidfd, .events = POLLIN };
+	char state[16];
+
+	for (;;) {
+		if (supervisor_has_exited(w, status))
+			return *status ? -ENOEXEC : 0;
+		left = deadline - supervisor_now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		/* Refused or "starting": the worker has not got that far yet. */
+		if (!supervisor_api_state(sup, w->name,
+					  left < SUPERVISOR_API_QUERY_MS ? left
+									 : SUPERVISOR_API_QUERY_MS,
+					  state, sizeof(state)) &&
+		    (!strcmp(state, "running") || !strcmp(state, "paused")))
+			return 0;
+		left = deadline - supervisor_now_ms();
+		if (left > 0)
+			poll(&pfd, 1, delay < left ? delay : (int)left);
+		delay = delay * 2 > SUPERVISOR_POLL_MAX_MS ? SUPERVISOR_POLL_MAX_MS : delay * 2;
+	}
+}
+
 int supervisor_start(struct supervisor *sup, const struct supervisor_vm_spec *spec, char *message,
 		     size_t message_len)
 {
 	struct supervisor_worker *w;
-	struct pollfd pfd;
 	siginfo_t si;
 	off_t offset = 0;
-	int ret;
+	int ret, status = 0;
 
 	if (message && message_len)
 		message[0] = '\0';
@@ -805,23 +955,25 @@ int supervisor_start(struct supervisor *sup, const struct supervisor_vm_spec *sp
 				 strerror(-ret));
 		goto fail;
 	}
-	if (sup->config.start_check_ms) {
-		pfd = (struct pollfd){ .fd = w->pidfd, .events = POLLIN };
-		memset(&si, 0, sizeof(si));
-		/* WNOWAIT: a clean exit stays for the watcher to reap and report. */
-		if (poll(&pfd, 1, (int)sup->config.start_check_ms) == 1 &&
-		    waitid(P_PIDFD, w->pidfd, &si, WEXITED | WNOWAIT | WNOHANG) == 0 && si.si_pid &&
-		    supervisor_exit_status(&si) != 0) {
-			waitid(P_PIDFD, w->pidfd, &si, WEXITED | WNOHANG);
-			supervisor_read_first_line(sup, w->name, offset, message, message_len);
-			if (message && message_len && !message[0])
-				snprintf(message, message_len, "vmm-worker exited with status %d",
-					 supervisor_exit_status(&si));
-			close(w->pidfd);
-			supervisor_remove_pidfile(sup, w->name);
-			ret = -ENOEXEC;
-			goto fail;
-		}
+	ret = sup->config.start_timeout_ms ? supervisor_confirm_start(sup, w, &status) : 0;
+	if (ret == -ENOEXEC) {
+		supervisor_read_first_line(sup, w->name, offset, message, message_len);
+		if (message && message_len && !message[0])
+			snprintf(message, message_len, "vmm-worker exited with status %d", status);
+	} else if (ret == -ETIMEDOUT) {
+		if (message && message_len)
+			snprintf(message, message_len,
+				 "vmm-worker did not report a running machine on its API within "
+				 "%u ms; killed it",
+				 sup->config.start_timeout_ms);
+		pidfd_send_signal(w->pidfd, SIGKILL, NULL, 0);
+	}
+	if (ret) {
+		/* Reaped here: a failed start is not the watcher's to report. */
+		waitid(P_PIDFD, w->pidfd, &si, WEXITED);
+		close(w->pidfd);
+		supervisor_remove_pidfile(sup, w->name);
+		goto fail;
 	}
 	pthread_mutex_lock(&sup->lock);
 	w->starting = false;
@@ -883,11 +1035,14 @@ static int supervisor_request_stop(struct supervisor *sup, struct supervisor_wor
 	return 1;
 }
 
-int supervisor_stop(struct supervisor *sup, const char *name, unsigned deadline_ms)
+int supervisor_stop(struct supervisor *sup, const char *name, enum supervisor_stop_mode mode,
+		    unsigned deadline_ms)
 {
-	const struct supervisor_callbacks *cb = &sup->config.callbacks;
+	const char *path = mode == SUPERVISOR_STOP_NOW ? "/v1/stop" : "/v1/poweroff";
 	struct supervisor_notice notice;
 	struct supervisor_worker *w, *dead = NULL;
+	struct json_object *body;
+	long status = 0;
 	uint64_t id;
 	int ret;
 
@@ -905,17 +1060,19 @@ int supervisor_stop(struct supervisor *sup, const char *name, unsigned deadline_
 		supervisor_wake(sup);
 		return ret;
 	}
-	if (cb->request_poweroff && cb->request_poweroff(cb->opaque, name) == 0) {
+	/* The worker answers 202 and exits by itself; the deadline still holds. */
+	ret = supervisor_api_call(sup, name, "POST", path, SUPERVISOR_API_ACTION_MS, &status,
+				  &body);
+	json_object_put(body);
+	if (!ret && status == 202) {
 		supervisor_wake(sup);
 		return 0;
 	}
+	/* No API, or its machine is being rebuilt: the worker exits on SIGTERM too (143). */
 	pthread_mutex_lock(&sup->lock);
 	w = supervisor_find_id(sup, id);
-	if (w && w->pidfd >= 0) {
+	if (w && w->pidfd >= 0)
 		pidfd_send_signal(w->pidfd, SIGTERM, NULL, 0);
-		/* A paused worker would keep the SIGTERM pending until resumed. */
-		killpg(w->pid, SIGCONT);
-	}
 	pthread_mutex_unlock(&sup->lock);
 	supervisor_wake(sup);
 	return 0;
@@ -942,38 +1099,91 @@ int supervisor_kill(struct supervisor *sup, const char *name)
 	return ret < 0 ? ret : 0;
 }
 
-static int supervisor_signal_group(struct supervisor *sup, const char *name, int sig,
-				   enum supervisor_worker_state from,
-				   enum supervisor_worker_state to)
+/*
+ * POSTs @path to a worker in state @from and records @to once the worker
+ * took it. The worker's 409 means it already was in @to (a pause that
+ * raced with another client, or a state from before a vmmd restart).
+ */
+static int supervisor_api_action(struct supervisor *sup, const char *name, const char *path,
+				 enum supervisor_worker_state from, enum supervisor_worker_state to)
 {
 	struct supervisor_worker *w;
+	struct json_object *body;
+	long status = 0;
+	uint64_t id = 0;
 	int ret = 0;
 
 	pthread_mutex_lock(&sup->lock);
 	w = supervisor_find(sup, name);
-	if (!w) {
+	if (!w)
 		ret = -ESRCH;
-	} else if (w->starting || w->state != from) {
-		ret = w->state == to ? 0 : -EBUSY;
-	} else if (killpg(w->pid, sig)) {
-		ret = -errno;
-	} else {
-		w->state = to;
-	}
+	else if (w->starting || w->state != from)
+		ret = w->state == to && !w->starting ? 0 : -EBUSY;
+	else
+		id = w->id;
 	pthread_mutex_unlock(&sup->lock);
-	return ret;
+	if (!id)
+		return ret;
+	ret = supervisor_api_call(sup, name, "POST", path, SUPERVISOR_API_ACTION_MS, &status,
+				  &body);
+	json_object_put(body);
+	if (!ret)
+		ret = supervisor_api_status_errno(status);
+	if (ret == -EALREADY)
+		ret = 0;
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&sup->lock);
+	w = supervisor_find_id(sup, id);
+	/* A stop that came in meanwhile wins. */
+	if (w && w->state == from)
+		w->state = to;
+	pthread_mutex_unlock(&sup->lock);
+	return 0;
 }
 
 int supervisor_pause(struct supervisor *sup, const char *name)
 {
-	return supervisor_signal_group(sup, name, SIGSTOP, SUPERVISOR_WORKER_RUNNING,
-				       SUPERVISOR_WORKER_PAUSED);
+	return supervisor_api_action(sup, name, "/v1/pause", SUPERVISOR_WORKER_RUNNING,
+				     SUPERVISOR_WORKER_PAUSED);
 }
 
 int supervisor_resume(struct supervisor *sup, const char *name)
 {
-	return supervisor_signal_group(sup, name, SIGCONT, SUPERVISOR_WORKER_PAUSED,
-				       SUPERVISOR_WORKER_RUNNING);
+	return supervisor_api_action(sup, name, "/v1/resume", SUPERVISOR_WORKER_PAUSED,
+				     SUPERVISOR_WORKER_RUNNING);
+}
+
+int supervisor_worker_get(struct supervisor *sup, const char *name, const char *path,
+			  struct json_object **out)
+{
+	struct supervisor_worker *w;
+	struct json_object *body;
+	long status = 0;
+	int ret = 0;
+
+	*out = NULL;
+	pthread_mutex_lock(&sup->lock);
+	w = supervisor_find(sup, name);
+	if (!w)
+		ret = -ESRCH;
+	else if (w->starting || w->state == SUPERVISOR_WORKER_BACKOFF)
+		ret = -EBUSY;
+	pthread_mutex_unlock(&sup->lock);
+	if (ret)
+		return ret;
+	ret = supervisor_api_call(sup, name, "GET", path, SUPERVISOR_API_QUERY_MS, &status, &body);
+	if (ret)
+		return ret;
+	ret = supervisor_api_status_errno(status);
+	if (ret == -EALREADY || (!ret && !json_object_is_type(body, json_type_object)))
+		ret = -EPROTO;
+	if (ret) {
+		json_object_put(body);
+		return ret;
+	}
+	*out = body;
+	return 0;
 }
 
 /* Whether /proc/PID/exe is the same program as our worker (by base name). */
@@ -1005,7 +1215,7 @@ int supervisor_adopt(struct supervisor *sup, const struct supervisor_vm_spec *sp
 {
 	struct supervisor_worker *w;
 	unsigned long long recorded, actual;
-	char proc_state;
+	char proc_state, api_state[16] = "";
 	pid_t pid, ppid = 0;
 	int ret;
 
@@ -1030,7 +1240,11 @@ int supervisor_adopt(struct supervisor *sup, const struct supervisor_vm_spec *sp
 	w->start_time = actual;
 	/* Our own child when the same process re-creates its supervisor. */
 	w->adopted = ppid != getpid();
-	w->state = proc_state == 'T' ? SUPERVISOR_WORKER_PAUSED : SUPERVISOR_WORKER_RUNNING;
+	/* A worker that does not answer now is still ours to watch and to stop. */
+	supervisor_api_state(sup, spec->name, SUPERVISOR_API_QUERY_MS, api_state,
+			     sizeof(api_state));
+	w->state =
+		strcmp(api_state, "paused") ? SUPERVISOR_WORKER_RUNNING : SUPERVISOR_WORKER_PAUSED;
 	w->started_ms = supervisor_now_ms();
 
 	pthread_mutex_lock(&sup->lock);

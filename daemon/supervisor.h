@@ -5,7 +5,13 @@
  * and re-adopts workers left running by a previous vmmd.
  *
  * Each worker runs in its own process group with stdin on /dev/null and
- * stdout+stderr appended to <state_dir>/vms/<name>/console.log. Its pid and
+ * stdout+stderr appended to <state_dir>/vms/<name>/console.log, and its
+ * serial console served on <state_dir>/vms/<name>/console.sock. The
+ * supervisor talks to a worker only through its REST API on
+ * <state_dir>/vms/<name>/worker.sock (vmm-worker --api-socket): a start is
+ * confirmed by GET /v1/status, pause/resume/stop are POSTs, statistics are
+ * GET /v1/stats; signals remain only as the fallback of a worker that does
+ * not answer (SIGTERM) and the deadline (SIGKILL). Its pid and
  * start time (field 22 of /proc/PID/stat) go to <state_dir>/vms/<name>/worker.pid
  * so that a restarted vmmd can find it again without being fooled by pid reuse.
  * Workers deliberately outlive vmmd (no PR_SET_PDEATHSIG).
@@ -26,11 +32,13 @@
 
 #include "vm_def.h"
 
+struct json_object;
+
 /* What a worker is doing, as seen by supervisor_get_info(). */
 enum supervisor_worker_state {
 	SUPERVISOR_WORKER_RUNNING,
-	SUPERVISOR_WORKER_PAUSED,   /* SIGSTOP sent to its process group */
-	SUPERVISOR_WORKER_STOPPING, /* SIGTERM sent, SIGKILL at the deadline */
+	SUPERVISOR_WORKER_PAUSED,   /* its API parked the harts (POST /v1/pause) */
+	SUPERVISOR_WORKER_STOPPING, /* asked to stop, SIGKILL at the deadline */
 	SUPERVISOR_WORKER_BACKOFF,  /* exited, restart scheduled */
 };
 
@@ -74,15 +82,6 @@ struct supervisor_callbacks {
 	void (*on_exit)(void *opaque, const struct supervisor_exit_event *event);
 	/* The policy restarted a worker; pid is the new worker. May be NULL. */
 	void (*on_restart)(void *opaque, const char *name, pid_t pid, unsigned restarts);
-	/*
-	 * XXX: the graceful power-off request through the worker API, which does
-	 * not exist yet. When set, supervisor_stop() calls it first and sends
-	 * SIGTERM only if it fails; when NULL, supervisor_stop() sends SIGTERM at
-	 * once (which stops the guest hard: the worker exits 143). Either way
-	 * SIGKILL follows at the deadline. Called with no lock held; returns 0
-	 * or -errno.
-	 */
-	int (*request_poweroff)(void *opaque, const char *name);
 	void *opaque;
 };
 
@@ -93,10 +92,11 @@ struct supervisor_config {
 	unsigned backoff_max_ms;     /* the doubling stops here, e.g. 30000 */
 	unsigned backoff_reset_ms;   /* a run this long resets the delay, e.g. 60000 */
 	/*
-	 * supervisor_start() waits up to this long for a worker that fails at
-	 * once (bad kernel file...) so it can report the failure, e.g. 200.
+	 * supervisor_start() waits up to this long for the worker's API to
+	 * report the machine running, e.g. 5000. 0: it returns once the worker
+	 * is spawned, unconfirmed (restarts by the policy never wait).
 	 */
-	unsigned start_check_ms;
+	unsigned start_timeout_ms;
 	struct supervisor_callbacks callbacks;
 };
 
@@ -124,23 +124,36 @@ int supervisor_create(const struct supervisor_config *config, struct supervisor 
 void supervisor_destroy(struct supervisor *sup);
 
 /*
- * Starts a worker for spec. Returns 0 once it runs (it may already have
- * exited with status 0 in the meantime: on_exit reports that as usual),
- * -EEXIST if the VM already has a worker or a pending restart, -ENOEXEC if
- * the worker exited non-zero within start_check_ms (message gets the first
- * line it wrote to console.log), or another -errno (message says why).
- * A failed start is not restarted and on_exit is not called for it.
+ * Starts a worker for spec and waits until its API answers GET /v1/status
+ * with the machine running, polling with a growing delay. Returns 0 once it
+ * runs (or has already exited with status 0: on_exit reports that as
+ * usual), -EEXIST if the VM already has a worker or a pending restart,
+ * -ENOEXEC if the worker exited non-zero first (message gets the first line
+ * it wrote to console.log), -ETIMEDOUT if start_timeout_ms passed first
+ * (the worker is killed), or another -errno (message says why). A failed
+ * start is not restarted and on_exit is not called for it.
  */
 int supervisor_start(struct supervisor *sup, const struct supervisor_vm_spec *spec, char *message,
 		     size_t message_len);
 
+/* How supervisor_stop() asks the worker to go. */
+enum supervisor_stop_mode {
+	/* POST /v1/poweroff: harts paused, disk flushed, exit 0 (see worker_api.c). */
+	SUPERVISOR_STOP_POWEROFF,
+	/* POST /v1/stop: exit 0 at once, no disk flush. */
+	SUPERVISOR_STOP_NOW,
+};
+
 /*
- * Asks the VM's worker to stop: the power-off hook or SIGTERM, then SIGKILL
- * after deadline_ms. Returns at once; on_exit reports the exit with
- * requested = true. A pending restart is cancelled instead and on_exit is
- * called before this returns. Returns 0 or -ESRCH (no such worker).
+ * Asks the VM's worker to stop through its API (@mode), or with SIGTERM
+ * when the API does not accept the request (no answer within a short
+ * timeout, machine starting...), then SIGKILL after deadline_ms. Returns
+ * once the request is sent; on_exit reports the exit with requested =
+ * true. A pending restart is cancelled instead and on_exit is called
+ * before this returns. Returns 0 or -ESRCH (no such worker).
  */
-int supervisor_stop(struct supervisor *sup, const char *name, unsigned deadline_ms);
+int supervisor_stop(struct supervisor *sup, const char *name, enum supervisor_stop_mode mode,
+		    unsigned deadline_ms);
 
 /*
  * SIGKILL to the worker at once (or cancels a pending restart). on_exit
@@ -149,9 +162,12 @@ int supervisor_stop(struct supervisor *sup, const char *name, unsigned deadline_
 int supervisor_kill(struct supervisor *sup, const char *name);
 
 /*
- * Pause/resume by SIGSTOP/SIGCONT of the worker's process group: the guest
- * freezes as a whole, timers included, until the worker API can pause the
- * harts itself. Returns 0, -ESRCH, or -EBUSY (stopping or in back-off).
+ * Pause/resume through the worker API (POST /v1/pause, /v1/resume): the
+ * harts park at an instruction boundary; the worker keeps answering its
+ * API. Returns 0 (also when the worker already was in the wanted state),
+ * -ESRCH, -EBUSY (starting, stopping or in back-off), -EAGAIN (the worker
+ * answered 503: its machine is being rebuilt), or the transport's -errno
+ * (-ETIMEDOUT, -ECONNREFUSED...) when the worker does not answer in time.
  */
 int supervisor_pause(struct supervisor *sup, const char *name);
 int supervisor_resume(struct supervisor *sup, const char *name);
@@ -159,11 +175,22 @@ int supervisor_resume(struct supervisor *sup, const char *name);
 /*
  * Watches a worker left by a previous vmmd: reads vms/<name>/worker.pid and
  * checks that the process exists, has the recorded start time and runs a
- * vmm-worker binary. Returns 0, -EEXIST (already supervised), or -ESRCH when
- * there is no such worker (the caller marks the VM crashed; the stale
+ * vmm-worker binary; its API (the same worker.sock) tells whether it is
+ * paused, and is how the adopted worker is driven from then on. Returns 0, -EEXIST (already
+ * supervised), or -ESRCH when there is no such worker (the caller marks the VM crashed; the stale
  * pidfile is removed).
  */
 int supervisor_adopt(struct supervisor *sup, const struct supervisor_vm_spec *spec);
+
+/*
+ * GETs @path (e.g. "/v1/stats") from the VM's worker API with a short
+ * timeout. Returns 0 and the JSON object the worker answered in *@out (the
+ * caller puts it), -ESRCH (no worker), -EBUSY (starting or in back-off),
+ * -EAGAIN (the worker answered 503), -EPROTO (another status, or not a
+ * JSON object), or the transport's -errno when it does not answer in time.
+ */
+int supervisor_worker_get(struct supervisor *sup, const char *name, const char *path,
+			  struct json_object **out);
 
 /* Fills *info for the VM's worker. Returns 0 or -ESRCH. */
 int supervisor_get_info(struct supervisor *sup, const char *name,

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The supervisor against real processes: vmm-worker ($VMM_WORKER) running
- * tiny bare-metal guests built here with $RISCV_CC, plus a shell script that
- * ignores SIGTERM for the SIGKILL fallback.
+ * tiny bare-metal guests built here with $RISCV_CC and driven through its
+ * API socket, a shell script that ignores SIGTERM and never answers (the
+ * SIGKILL fallback, a start that times out), and a python3 stand-in worker
+ * that answers the API but never exits (the deadline after a power-off).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "daemon/supervisor.h"
 
@@ -50,9 +53,8 @@ static char tmp_dir[] = "/tmp/test_supervisor.XXXXXX";
 static const char *worker;
 static struct recorder rec;
 static int state_serial;
-/* What the power-off hook answers; -ENOSYS (no worker API yet) unless a test says otherwise. */
-static int poweroff_result = -ENOSYS;
-static int poweroff_calls;
+/* Generous: a start returns as soon as the worker's API reports it running. */
+#define START_TIMEOUT_MS 20000
 
 static int64_t now_ms(void)
 {
@@ -92,14 +94,6 @@ static void record_restart(void *opaque, const char *name, pid_t pid, unsigned r
 	if (r->n_restarts < MAX_EVENTS)
 		r->restart_pids[r->n_restarts++] = pid;
 	pthread_mutex_unlock(&r->lock);
-}
-
-static int record_poweroff(void *opaque, const char *name)
-{
-	(void)opaque;
-	(void)name;
-	__atomic_add_fetch(&poweroff_calls, 1, __ATOMIC_SEQ_CST);
-	return poweroff_result;
 }
 
 /* Waits until n exits were recorded; returns how many there are. */
@@ -177,7 +171,40 @@ static int group_setup(void **state)
 	f = fopen(path, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 0.05; done\n");
+	fprintf(f,
+		"#!/bin/sh\ntrap '' TERM\necho $$ >'%s/stubborn.pid'\n"
+		"while :; do sleep 0.05; done\n",
+		tmp_dir);
+	fclose(f);
+	chmod(path, 0755);
+	/*
+	 * A worker that answers its API like vmm-worker, accepts a power-off
+	 * (202) and then neither exits nor dies of SIGTERM, which it notes in
+	 * its directory's "sigterm" file.
+	 */
+	path_join(path, sizeof(path), tmp_dir, "deaf-worker");
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs("#!/usr/bin/env python3\n"
+	      "import http.server, os, signal, socketserver, sys\n"
+	      "sock = sys.argv[sys.argv.index('--api-socket') + 1]\n"
+	      "note = os.path.join(os.path.dirname(sock), 'sigterm')\n"
+	      "signal.signal(signal.SIGTERM, lambda *a: open(note, 'w').close())\n"
+	      "class H(http.server.BaseHTTPRequestHandler):\n"
+	      "    def log_message(self, *a): pass\n"
+	      "    def reply(self, code, body):\n"
+	      "        self.send_response(code)\n"
+	      "        self.send_header('Content-Type', 'application/json')\n"
+	      "        self.send_header('Content-Length', str(len(body)))\n"
+	      "        self.end_headers()\n"
+	      "        self.wfile.write(body)\n"
+	      "    def do_GET(self): self.reply(200, b'{\"state\":\"running\"}')\n"
+	      "    def do_POST(self): self.reply(202, b'{\"state\":\"stopping\"}')\n"
+	      "class S(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):\n"
+	      "    daemon_threads = True\n"
+	      "S(sock, H).serve_forever()\n",
+	      f);
 	fclose(f);
 	chmod(path, 0755);
 	return 0;
@@ -194,17 +221,16 @@ static int group_teardown(void **state)
 
 /* A fresh state dir, a cleared recorder and a supervisor on them. */
 static struct supervisor *make_supervisor(char *state_dir, size_t len, const char *worker_path,
-					  unsigned start_check_ms)
+					  unsigned start_timeout_ms)
 {
 	struct supervisor_config config = {
 		.worker_path = worker_path,
 		.backoff_initial_ms = 40,
 		.backoff_max_ms = 120,
 		.backoff_reset_ms = 60000,
-		.start_check_ms = start_check_ms,
+		.start_timeout_ms = start_timeout_ms,
 		.callbacks = { .on_exit = record_exit,
 			       .on_restart = record_restart,
-			       .request_poweroff = record_poweroff,
 			       .opaque = &rec },
 	};
 	struct supervisor *sup = NULL;
@@ -218,8 +244,6 @@ static struct supervisor *make_supervisor(char *state_dir, size_t len, const cha
 	rec.n_exits = 0;
 	rec.n_restarts = 0;
 	pthread_mutex_unlock(&rec.lock);
-	poweroff_result = -ENOSYS;
-	__atomic_store_n(&poweroff_calls, 0, __ATOMIC_SEQ_CST);
 	assert_int_equal(supervisor_create(&config, &sup), 0);
 	return sup;
 }
@@ -277,7 +301,7 @@ static void test_start_exit_zero_captures_console(void **state)
 	struct stat st;
 
 	(void)state;
-	sup = make_supervisor(dir, sizeof(dir), worker, 200);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
 	spec = guest_spec("pass", kernel, sizeof(kernel), VM_RESTART_ON_FAILURE);
 	assert_int_equal(supervisor_start(sup, &spec, NULL, 0), 0);
 	assert_int_equal(wait_exits(1, 10000), 1);
@@ -312,7 +336,7 @@ static void test_missing_kernel_fails_start(void **state)
 	struct supervisor *sup;
 
 	(void)state;
-	sup = make_supervisor(dir, sizeof(dir), worker, 2000);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
 	spec = (struct supervisor_vm_spec){
 		.name = "vm1",
 		.kernel = "/nonexistent/kernel.elf",
@@ -367,7 +391,7 @@ static void test_failure_restarts_with_backoff(void **state)
 	assert_true(info.restarts >= 3);
 
 	/* A stop ends the cycle, whether it finds a worker or a pending restart. */
-	assert_int_equal(supervisor_stop(sup, "vm1", 5000), 0);
+	assert_int_equal(supervisor_stop(sup, "vm1", SUPERVISOR_STOP_POWEROFF, 5000), 0);
 	for (i = 4; i < MAX_EVENTS; i++) {
 		assert_int_equal(wait_exits(i + 1, 10000), i + 1);
 		if (!rec.exits[i].will_restart)
@@ -389,9 +413,21 @@ static void test_failure_restarts_with_backoff(void **state)
 	supervisor_destroy(sup);
 }
 
+/* The "state" the worker's GET /v1/status reports, in buf. */
+static void worker_state(struct supervisor *sup, const char *name, char *buf, size_t len)
+{
+	struct json_object *status = NULL, *value;
+
+	assert_int_equal(supervisor_worker_get(sup, name, "/v1/status", &status), 0);
+	assert_true(json_object_object_get_ex(status, "state", &value));
+	snprintf(buf, len, "%s", json_object_get_string(value));
+	json_object_put(status);
+}
+
 static void test_stop_spinning_guest(void **state)
 {
-	char dir[256] = "", kernel[256], path[300], text[64], expect[64];
+	char dir[256] = "", kernel[256], path[300], text[64], expect[64], log[4096];
+	struct json_object *stats = NULL, *harts;
 	struct supervisor_worker_info info;
 	struct supervisor_vm_spec spec;
 	struct supervisor *sup;
@@ -399,7 +435,7 @@ static void test_stop_spinning_guest(void **state)
 	int ret;
 
 	(void)state;
-	sup = make_supervisor(dir, sizeof(dir), worker, 200);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
 	spec = guest_spec("spin", kernel, sizeof(kernel), VM_RESTART_ALWAYS);
 	assert_int_equal(supervisor_start(sup, &spec, NULL, 0), 0);
 	assert_int_equal(supervisor_start(sup, &spec, NULL, 0), -EEXIST);
@@ -413,36 +449,63 @@ static void test_stop_spinning_guest(void **state)
 	read_file(path, text, sizeof(text));
 	snprintf(expect, sizeof(expect), "%d %llu\n", (int)info.pid, info.start_time);
 	assert_string_equal(text, expect);
+	/* The start returned once the worker's API said so. */
+	worker_state(sup, "vm1", text, sizeof(text));
+	assert_string_equal(text, "running");
+	assert_int_equal(supervisor_worker_get(sup, "vm1", "/v1/stats", &stats), 0);
+	assert_true(json_object_object_get_ex(stats, "harts", &harts));
+	assert_int_equal(json_object_array_length(harts), 1);
+	json_object_put(stats);
+	assert_int_equal(supervisor_worker_get(sup, "vm1", "/v1/nothing", &stats), -EPROTO);
+	assert_null(stats);
+	assert_int_equal(supervisor_worker_get(sup, "vm2", "/v1/stats", &stats), -ESRCH);
 
-	/* Pause and resume freeze and thaw the process. */
+	/* Pause and resume park and release the harts; the process keeps running. */
 	assert_int_equal(supervisor_pause(sup, "vm1"), 0);
-	usleep(50 * 1000);
-	assert_int_equal(read_proc_state(info.pid), 'T');
+	worker_state(sup, "vm1", text, sizeof(text));
+	assert_string_equal(text, "paused");
+	assert_int_not_equal(read_proc_state(info.pid), 'T');
 	assert_int_equal(supervisor_get_info(sup, "vm1", &info), 0);
 	assert_int_equal(info.state, SUPERVISOR_WORKER_PAUSED);
+	assert_int_equal(supervisor_pause(sup, "vm1"), 0);
 	assert_int_equal(supervisor_resume(sup, "vm1"), 0);
-	usleep(50 * 1000);
-	assert_int_not_equal(read_proc_state(info.pid), 'T');
+	worker_state(sup, "vm1", text, sizeof(text));
+	assert_string_equal(text, "running");
 	/* Stopping a paused worker must still work: pause it again first. */
 	assert_int_equal(supervisor_pause(sup, "vm1"), 0);
 
 	t0 = now_ms();
-	assert_int_equal(supervisor_stop(sup, "vm1", 5000), 0);
-	assert_int_equal(poweroff_calls, 1);
+	assert_int_equal(supervisor_stop(sup, "vm1", SUPERVISOR_STOP_POWEROFF, 20000), 0);
 	ret = supervisor_pause(sup, "vm1");
 	assert_true(ret == -EBUSY || ret == -ESRCH);
-	assert_int_equal(wait_exits(1, 10000), 1);
-	assert_true(now_ms() - t0 < 5000);
-	/* The worker's SIGTERM exit, not the fallback SIGKILL. */
-	assert_int_equal(rec.exits[0].status, 143);
+	assert_int_equal(wait_exits(1, 30000), 1);
+	/* The worker's own exit after the power-off, not the deadline's SIGKILL. */
+	assert_true(now_ms() - t0 < 20000);
+	assert_int_equal(rec.exits[0].status, 0);
 	assert_true(rec.exits[0].requested);
 	assert_false(rec.exits[0].will_restart);
 	assert_int_equal(access(path, F_OK), -1);
-	assert_int_equal(supervisor_stop(sup, "vm1", 100), -ESRCH);
+	snprintf(path, sizeof(path), "%s/vms/vm1/console.log", dir);
+	read_file(path, log, sizeof(log));
+	assert_non_null(strstr(log, "power-off through the API"));
+	snprintf(path, sizeof(path), "%s/vms/vm1/worker.sock", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(supervisor_stop(sup, "vm1", SUPERVISOR_STOP_NOW, 100), -ESRCH);
 	assert_int_equal(supervisor_kill(sup, "vm1"), -ESRCH);
+
+	/* A stop "now" ends the run through /v1/stop, also with status 0. */
+	assert_int_equal(supervisor_start(sup, &spec, NULL, 0), 0);
+	assert_int_equal(supervisor_stop(sup, "vm1", SUPERVISOR_STOP_NOW, 20000), 0);
+	assert_int_equal(wait_exits(2, 30000), 2);
+	assert_int_equal(rec.exits[1].status, 0);
+	assert_true(rec.exits[1].requested);
+	snprintf(path, sizeof(path), "%s/vms/vm1/console.log", dir);
+	read_file(path, log, sizeof(log));
+	assert_non_null(strstr(log, "stop through the API"));
 	supervisor_destroy(sup);
 }
 
+/* A worker without an API: SIGTERM, which it ignores, then SIGKILL at the deadline. */
 static void test_stop_falls_back_to_sigkill(void **state)
 {
 	char dir[256] = "", script[256];
@@ -456,52 +519,97 @@ static void test_stop_falls_back_to_sigkill(void **state)
 
 	(void)state;
 	path_join(script, sizeof(script), tmp_dir, "stubborn-worker");
-	sup = make_supervisor(dir, sizeof(dir), script, 100);
+	/* No start confirmation: this worker never answers. */
+	sup = make_supervisor(dir, sizeof(dir), script, 0);
 	assert_int_equal(supervisor_start(sup, &spec, NULL, 0), 0);
 	/* Let the shell reach its trap. */
 	usleep(100 * 1000);
 	t0 = now_ms();
-	assert_int_equal(supervisor_stop(sup, "stubborn", 300), 0);
+	assert_int_equal(supervisor_stop(sup, "stubborn", SUPERVISOR_STOP_POWEROFF, 300), 0);
 	assert_int_equal(wait_exits(1, 10000), 1);
 	took = now_ms() - t0;
 	assert_int_equal(rec.exits[0].status, 128 + SIGKILL);
 	assert_true(rec.exits[0].requested);
 	assert_false(rec.exits[0].will_restart);
 	assert_true(took >= 300);
-	assert_true(took < 5000);
 
 	/* supervisor_kill does not wait for any deadline. */
 	assert_int_equal(supervisor_start(sup, &spec, NULL, 0), 0);
-	t0 = now_ms();
 	assert_int_equal(supervisor_kill(sup, "stubborn"), 0);
 	assert_int_equal(wait_exits(2, 10000), 2);
 	assert_int_equal(rec.exits[1].status, 128 + SIGKILL);
 	assert_true(rec.exits[1].requested);
-	assert_true(now_ms() - t0 < 300);
 	supervisor_destroy(sup);
 }
 
-/* A power-off request that the worker accepts means no SIGTERM: only the deadline's SIGKILL. */
+/* A worker that hangs before its API answers: the start fails and the worker is killed. */
+static void test_start_times_out_on_silent_worker(void **state)
+{
+	char dir[256] = "", script[256], path[300], text[32], message[256];
+	struct supervisor_worker_info info;
+	struct supervisor_vm_spec spec = {
+		.name = "silent",
+		.kernel = "/dev/null",
+		.restart_policy = VM_RESTART_ALWAYS,
+	};
+	struct supervisor *sup;
+	pid_t pid;
+
+	(void)state;
+	path_join(script, sizeof(script), tmp_dir, "stubborn-worker");
+	path_join(path, sizeof(path), tmp_dir, "stubborn.pid");
+	unlink(path);
+	sup = make_supervisor(dir, sizeof(dir), script, 300);
+	assert_int_equal(supervisor_start(sup, &spec, message, sizeof(message)), -ETIMEDOUT);
+	assert_non_null(strstr(message, "did not report a running machine"));
+	assert_int_equal(supervisor_get_info(sup, "silent", &info), -ESRCH);
+	snprintf(path, sizeof(path), "%s/vms/silent/worker.pid", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	/* Killed and reaped: the pid it wrote (if the shell got that far) is gone. */
+	path_join(path, sizeof(path), tmp_dir, "stubborn.pid");
+	if (access(path, F_OK) == 0) {
+		read_file(path, text, sizeof(text));
+		pid = (pid_t)atoi(text);
+		assert_true(pid > 0);
+		assert_int_equal(kill(pid, 0), -1);
+	}
+	/* Not restarted, not reported as an exit. */
+	usleep(200 * 1000);
+	assert_int_equal(wait_exits(1, 1), 0);
+	supervisor_destroy(sup);
+}
+
+/*
+ * A worker that accepts the power-off (202) but does not go: no SIGTERM
+ * follows the accepted request, only the deadline's SIGKILL.
+ */
 static void test_stop_after_poweroff_request(void **state)
 {
-	char dir[256] = "", kernel[256];
-	struct supervisor_vm_spec spec;
+	char dir[256] = "", script[256], path[300];
+	struct supervisor_vm_spec spec = {
+		.name = "deaf",
+		.kernel = "/dev/null",
+		.restart_policy = VM_RESTART_ALWAYS,
+	};
 	struct supervisor *sup;
 	int64_t t0, took;
 
 	(void)state;
-	sup = make_supervisor(dir, sizeof(dir), worker, 100);
-	poweroff_result = 0;
-	spec = guest_spec("spin", kernel, sizeof(kernel), VM_RESTART_ALWAYS);
+	if (system("python3 -c pass >/dev/null 2>&1") != 0)
+		skip();
+	path_join(script, sizeof(script), tmp_dir, "deaf-worker");
+	sup = make_supervisor(dir, sizeof(dir), script, START_TIMEOUT_MS);
+	/* Confirmed by the stand-in's GET /v1/status. */
 	assert_int_equal(supervisor_start(sup, &spec, NULL, 0), 0);
 	t0 = now_ms();
-	assert_int_equal(supervisor_stop(sup, "vm1", 200), 0);
-	assert_int_equal(poweroff_calls, 1);
+	assert_int_equal(supervisor_stop(sup, "deaf", SUPERVISOR_STOP_POWEROFF, 300), 0);
 	assert_int_equal(wait_exits(1, 10000), 1);
 	took = now_ms() - t0;
 	assert_int_equal(rec.exits[0].status, 128 + SIGKILL);
 	assert_true(rec.exits[0].requested);
-	assert_true(took >= 200);
+	assert_true(took >= 300);
+	snprintf(path, sizeof(path), "%s/vms/deaf/sigterm", dir);
+	assert_int_equal(access(path, F_OK), -1);
 	supervisor_destroy(sup);
 }
 
@@ -527,7 +635,7 @@ static void start_orphan_worker(const char *dir, const char *kernel, int *releas
 			.worker_path = worker,
 			.backoff_initial_ms = 40,
 			.backoff_max_ms = 40,
-			.start_check_ms = 100,
+			.start_timeout_ms = START_TIMEOUT_MS,
 		};
 		struct supervisor_vm_spec spec = {
 			.name = "vm1",
@@ -572,7 +680,7 @@ static void start_orphan_worker(const char *dir, const char *kernel, int *releas
 
 static void test_adopt_running_worker(void **state)
 {
-	char dir[256] = "", kernel[256], path[300];
+	char dir[256] = "", kernel[256], path[300], text[32];
 	struct supervisor_worker_info info;
 	struct supervisor_vm_spec spec;
 	struct supervisor *sup;
@@ -581,13 +689,13 @@ static void test_adopt_running_worker(void **state)
 
 	(void)state;
 	spec = guest_spec("spin", kernel, sizeof(kernel), VM_RESTART_ON_FAILURE);
-	sup = make_supervisor(dir, sizeof(dir), worker, 100);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
 	/* Nothing to adopt yet. */
 	assert_int_equal(supervisor_adopt(sup, &spec), -ESRCH);
 	supervisor_destroy(sup);
 
 	start_orphan_worker(dir, kernel, &release_fd);
-	sup = make_supervisor(dir, sizeof(dir), worker, 100);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
 	assert_int_equal(supervisor_adopt(sup, &spec), 0);
 	assert_int_equal(supervisor_adopt(sup, &spec), -EEXIST);
 	assert_int_equal(supervisor_get_info(sup, "vm1", &info), 0);
@@ -595,9 +703,19 @@ static void test_adopt_running_worker(void **state)
 	assert_int_equal(info.state, SUPERVISOR_WORKER_RUNNING);
 	pid = info.pid;
 	assert_int_equal(kill(pid, 0), 0);
+	/* Driven through the same worker.sock as a worker of our own. */
+	assert_int_equal(supervisor_pause(sup, "vm1"), 0);
+	worker_state(sup, "vm1", text, sizeof(text));
+	assert_string_equal(text, "paused");
+	/* A vmmd restarted now sees the pause through the API. */
+	supervisor_destroy(sup);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
+	assert_int_equal(supervisor_adopt(sup, &spec), 0);
+	assert_int_equal(supervisor_get_info(sup, "vm1", &info), 0);
+	assert_int_equal(info.state, SUPERVISOR_WORKER_PAUSED);
 
 	/* Not our child: the status is unknown, but the exit is seen. */
-	assert_int_equal(supervisor_stop(sup, "vm1", 5000), 0);
+	assert_int_equal(supervisor_stop(sup, "vm1", SUPERVISOR_STOP_POWEROFF, 20000), 0);
 	assert_int_equal(wait_exits(1, 10000), 1);
 	assert_int_equal(rec.exits[0].status, -1);
 	assert_true(rec.exits[0].requested);
@@ -621,7 +739,7 @@ static void test_adopt_refuses_reused_pid(void **state)
 
 	(void)state;
 	spec = guest_spec("spin", kernel, sizeof(kernel), VM_RESTART_NO);
-	sup = make_supervisor(dir, sizeof(dir), worker, 100);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
 	assert_int_equal(supervisor_start(sup, &spec, NULL, 0), 0);
 	assert_int_equal(supervisor_get_info(sup, "vm1", &info), 0);
 	pid = info.pid;
@@ -634,7 +752,7 @@ static void test_adopt_refuses_reused_pid(void **state)
 	assert_non_null(f);
 	fprintf(f, "%d %llu\n", (int)pid, start_time + 1);
 	fclose(f);
-	sup = make_supervisor(dir, sizeof(dir), worker, 100);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
 	assert_int_equal(supervisor_adopt(sup, &spec), -ESRCH);
 	assert_int_equal(access(path, F_OK), -1);
 
@@ -644,7 +762,7 @@ static void test_adopt_refuses_reused_pid(void **state)
 	fprintf(f, "%d %llu\n", (int)pid, start_time);
 	fclose(f);
 	supervisor_destroy(sup);
-	sup = make_supervisor(dir, sizeof(dir), "/usr/bin/not-a-vmm-worker", 100);
+	sup = make_supervisor(dir, sizeof(dir), "/usr/bin/not-a-vmm-worker", START_TIMEOUT_MS);
 	assert_int_equal(supervisor_adopt(sup, &spec), -ESRCH);
 	supervisor_destroy(sup);
 
@@ -653,7 +771,7 @@ static void test_adopt_refuses_reused_pid(void **state)
 	assert_non_null(f);
 	fprintf(f, "%d %llu\n", (int)pid, start_time);
 	fclose(f);
-	sup = make_supervisor(dir, sizeof(dir), worker, 100);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
 	assert_int_equal(supervisor_adopt(sup, &spec), 0);
 	assert_int_equal(supervisor_get_info(sup, "vm1", &info), 0);
 	assert_false(info.adopted);
@@ -673,7 +791,7 @@ static void test_rejects_bad_names(void **state)
 	size_t i;
 
 	(void)state;
-	sup = make_supervisor(dir, sizeof(dir), worker, 100);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
 	spec = guest_spec("spin", kernel, sizeof(kernel), VM_RESTART_NO);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		spec.name = names[i];
@@ -727,6 +845,7 @@ int main(void)
 		cmocka_unit_test(test_failure_restarts_with_backoff),
 		cmocka_unit_test(test_stop_spinning_guest),
 		cmocka_unit_test(test_stop_falls_back_to_sigkill),
+		cmocka_unit_test(test_start_times_out_on_silent_worker),
 		cmocka_unit_test(test_stop_after_poweroff_request),
 		cmocka_unit_test(test_adopt_running_worker),
 		cmocka_unit_test(test_adopt_refuses_reused_pid),
