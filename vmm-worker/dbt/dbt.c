@@ -247,9 +247,31 @@ void dbt_stats_print(const struct machine *m, FILE *f)
 		(int)dbt_get_options(&m->harts[0])->ret_array);
 }
 
+/*
+ * The hart's own updates of its budget are plain read-modify-writes, so a
+ * kick racing with one can be lost; the hart then comes back within a
+ * slice anyway. A kick that lands is undone by dbt_sync_counters().
+ */
 void dbt_kick(struct cpu *cpu)
 {
-	__atomic_store_n(&cpu->dbt_budget, 0, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&cpu->dbt_budget, DBT_KICK_BIAS, __ATOMIC_RELAXED);
+}
+
+void dbt_sync_counters(struct dbt *d, struct cpu *cpu)
+{
+	int64_t budget = __atomic_load_n(&cpu->dbt_budget, __ATOMIC_RELAXED);
+	int64_t kicks = 0;
+	uint64_t used;
+
+	while (budget + kicks < -DBT_KICK_BIAS / 2)
+		kicks += DBT_KICK_BIAS;
+	/* undo the kicks seen, atomically against new ones */
+	if (kicks)
+		budget = __atomic_add_fetch(&cpu->dbt_budget, kicks, __ATOMIC_RELAXED);
+	used = (uint64_t)(d->budget_start - budget);
+	cpu->csr.minstret += used;
+	cpu->csr.mcycle += used;
+	d->budget_start = budget;
 }
 
 /* Apply other harts' writes to our code pages. */
@@ -454,7 +476,9 @@ int dbt_run(struct cpu *cpu, uint64_t budget)
 		if (cpu->dbt_last_exit)
 			dbt_chain(d, cpu, b);
 		cpu->dbt_budget = DBT_SLICE;
+		d->budget_start = DBT_SLICE;
 		d->enter(cpu, b->code);
+		dbt_sync_counters(d, cpu);
 		done = cpu->csr.minstret - start;
 		/* a step that retired nothing (a trap) still makes progress */
 		done++;
@@ -481,6 +505,8 @@ int dbt_helper_op(struct cpu *cpu, const struct dbt_hinsn *h)
 
 void dbt_helper_sys(struct cpu *cpu, const struct dbt_hinsn *h)
 {
+	/* the instruction may read or write the counters: bring them up to date */
+	dbt_sync_counters(cpu->dbt, cpu);
 	cpu_exec_insn(cpu, &h->in, h->pc, true);
 	cpu->dbt->exit_now = false;
 	cpu->pc = cpu->next_pc;

@@ -25,6 +25,12 @@
 #define DBT_RET_SHIFT 4
 /* Instructions a dispatcher entry may run before translated code returns. */
 #define DBT_SLICE 8192
+/*
+ * What dbt_kick() subtracts from a hart's budget: far more than a slice, so
+ * the next block entry leaves, and recognisable, so the dispatcher can add
+ * it back and still know how much the hart really consumed.
+ */
+#define DBT_KICK_BIAS (1ll << 40)
 
 struct dbt_block;
 
@@ -99,6 +105,8 @@ struct dbt {
 
 	int seen_priv;
 	uint64_t seen_map_gen, seen_pmp_gen;
+	/* cpu->dbt_budget when the counters were last brought up to date */
+	int64_t budget_start;
 	/* Set when a helper's store dropped blocks: the running block must end. */
 	bool exit_now;
 
@@ -131,6 +139,12 @@ int dbt_lockstep_init(struct cpu *cpu);
 void dbt_lockstep_fini(struct cpu *cpu);
 /* Run block @b alone and check it against the interpreter; false on a divergence (printed). */
 bool dbt_lockstep_block(struct dbt *d, struct cpu *cpu, struct dbt_block *b);
+
+/*
+ * dbt.c: add the instructions translated code retired since the last sync
+ * (the budget it consumed) to minstret and mcycle.
+ */
+void dbt_sync_counters(struct dbt *d, struct cpu *cpu);
 
 /* Helpers called from translated code (dbt.c). */
 int dbt_helper_op(struct cpu *cpu, const struct dbt_hinsn *h);

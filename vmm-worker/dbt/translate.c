@@ -5,8 +5,11 @@
  * transfer, a system instruction, DBT_BLOCK_MAX_INSNS or the end of the
  * guest page. Its host code is:
  *
- *   prologue   budget -= n (back to the dispatcher when it runs out),
- *              minstret += n, mcycle += n
+ *   prologue   budget -= n, back to the dispatcher when it runs out; the
+ *              budget consumed is the count of retired instructions,
+ *              which the dispatcher adds to minstret and mcycle (and the
+ *              sys helper before it runs), so no counter is touched per
+ *              block
  *   body       one inline sequence per instruction; the rare or complex
  *              ones call dbt_helper_op(), which runs the interpreter's own
  *              exec function
@@ -829,12 +832,12 @@ static enum gen_result gen_insn(struct dbt_gen *g, const struct insn *in, uint64
 }
 
 /* counters: undo the prologue's +n for the @n_undo instructions that did not run */
-static void gen_counter_fix(struct dbt_gen *g, unsigned instret_undo, unsigned cycle_undo)
+static void gen_counter_fix(struct dbt_gen *g, unsigned not_retired, bool trapped)
 {
-	if (instret_undo)
-		x86_alu_mi(&g->b, 8, X86_SUB, CPU_MEM(OFF(csr.minstret)), (int32_t)instret_undo);
-	if (cycle_undo)
-		x86_alu_mi(&g->b, 8, X86_SUB, CPU_MEM(OFF(csr.mcycle)), (int32_t)cycle_undo);
+	if (not_retired)
+		x86_alu_mi(&g->b, 8, X86_ADD, CPU_MEM(OFF(dbt_budget)), (int32_t)not_retired);
+	if (trapped)
+		x86_alu_mi(&g->b, 8, X86_ADD, CPU_MEM(OFF(csr.mcycle)), 1);
 }
 
 /* Everything after the body: slow paths, side exits, exit stubs, confirm blocks. */
@@ -859,11 +862,11 @@ static void gen_out_of_line(struct dbt_gen *g)
 		/* eax = 1: retired and must leave; 2: trapped (did not retire) */
 		x86_alu_ri(&g->b, 4, X86_CMP, RAX, 2);
 		trapped = x86_jcc(&g->b, X86_CC_E, g->b.p);
-		gen_counter_fix(g, n - o->index - 1, n - o->index - 1);
+		gen_counter_fix(g, n - o->index - 1, false);
 		x86_jmp(&g->b, d->epilogue);
 		if (trapped)
 			x86_patch_rel32(trapped, g->b.p);
-		gen_counter_fix(g, n - o->index, n - o->index - 1);
+		gen_counter_fix(g, n - o->index, true);
 		x86_jmp(&g->b, d->epilogue);
 	}
 
@@ -965,11 +968,9 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 	x86_buf_init(&g->b, d->code + d->code_used, d->code_size - d->code_used);
 	blk->code = g->b.p;
 
-	/* prologue: the budget word, then count the whole block as retired */
+	/* prologue: the budget word, which also counts the whole block as retired */
 	x86_alu_mi(&g->b, 8, X86_SUB, CPU_MEM(OFF(dbt_budget)), (int32_t)n);
 	budget_field = x86_jcc(&g->b, X86_CC_LE, g->b.p);
-	x86_alu_mi(&g->b, 8, X86_ADD, CPU_MEM(OFF(csr.minstret)), (int32_t)n);
-	x86_alu_mi(&g->b, 8, X86_ADD, CPU_MEM(OFF(csr.mcycle)), (int32_t)n);
 
 	for (i = 0, off = 0; i < n; i++) {
 		uint64_t pc = vpc + off;
@@ -977,7 +978,7 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 
 		if (sys_end && i == n - 1) {
 			/* the sys helper counts itself, like an interpreter step */
-			gen_counter_fix(g, 1, 1);
+			gen_counter_fix(g, 1, false);
 			x86_mov_rr(&g->b, 8, RDI, RBP);
 			x86_mov_ri(&g->b, RSI, (uint64_t)(uintptr_t)gen_hinsn(g, &insns[i], pc));
 			x86_call(&g->b, (const void *)dbt_helper_sys);
@@ -994,9 +995,10 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 
 	gen_out_of_line(g);
 	gen_confirms(g);
-	/* the budget ran out before the block started: undo nothing, just leave */
+	/* the budget ran out before the block started: give its share back and leave */
 	if (budget_field)
 		x86_patch_rel32(budget_field, g->b.p);
+	x86_alu_mi(&g->b, 8, X86_ADD, CPU_MEM(OFF(dbt_budget)), (int32_t)n);
 	x86_mov_ri(&g->b, RAX, vpc);
 	x86_store(&g->b, 8, CPU_MEM(OFF(pc)), RAX);
 	x86_jmp(&g->b, d->epilogue);

@@ -125,6 +125,9 @@ static int virtqueue_walk(struct virtqueue *vq, uint16_t head, struct virtqueue_
 			return -EPROTO;
 		}
 		elem->iov[count] = (struct iovec){ .iov_base = p, .iov_len = d.len };
+		/* the device will write here: translated code in it must go */
+		if (write && vq->bus->device_write)
+			vq->bus->device_write(vq->bus, d.addr, d.len);
 		if (write) {
 			elem->in_count++;
 			elem->in_len += d.len;

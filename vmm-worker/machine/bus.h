@@ -53,6 +53,11 @@ struct bus {
 	 * code there (dbt/); NULL under the interpreter.
 	 */
 	uint32_t *code_pages;
+	/*
+	 * With the translator: a device is about to write guest RAM (DMA), which
+	 * may hold translated code. NULL under the interpreter.
+	 */
+	void (*device_write)(const struct bus *bus, uint64_t paddr, uint64_t len);
 	struct bus_region regions[BUS_MAX_REGIONS];
 	unsigned region_count;
 };

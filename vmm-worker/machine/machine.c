@@ -393,6 +393,16 @@ static int machine_write_boot_data(struct machine *m, const struct machine_confi
 	return 0;
 }
 
+/* Device DMA into RAM: drop what the harts translated there (bus device_write). */
+static void machine_device_write(const struct bus *bus, uint64_t paddr, uint64_t len)
+{
+	/* the bus is the machine's: the devices just hold it const */
+	struct machine *m = (struct machine *)((uintptr_t)bus - offsetof(struct machine, bus));
+
+	if (len)
+		dbt_note_code_write(m, NULL, paddr, len);
+}
+
 /* One translator per hart, sharing the code-page map that stores check. */
 static int machine_add_translators(struct machine *m, const struct machine_config *cfg,
 				   char *errbuf, size_t errlen)
@@ -412,6 +422,7 @@ static int machine_add_translators(struct machine *m, const struct machine_confi
 		snprintf(errbuf, errlen, "cannot allocate the translator's page map");
 		return -ENOMEM;
 	}
+	m->bus.device_write = machine_device_write;
 	for (unsigned i = 0; i < m->hart_count; i++) {
 		ret = dbt_create(&m->harts[i], &opts);
 		if (ret) {
