@@ -307,6 +307,8 @@ static void test_load_store(void **state)
 		assert_int_equal(emitted(), 2 + mem_len(m));
 		x86_jmp_m(fresh(), m);
 		check("jmp %s", wmem_text(8, m));
+		x86_mfence(fresh());
+		check("mfence");
 		x86_ldmxcsr(fresh(), m);
 		check("ldmxcsr %s", wmem_text(4, m));
 		x86_stmxcsr(fresh(), m);

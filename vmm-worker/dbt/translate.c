@@ -578,9 +578,122 @@ enum gen_result {
 	GEN_SYS,  /* a system instruction: ends the block through the sys helper */
 };
 
+/* The common instructions, emitted from one row each (kind 0: see gen_insn). */
+enum gen_kind {
+	GEN_K_NONE,
+	GEN_K_ALU,	/* gen_alu: x86 = enum x86_alu */
+	GEN_K_SHIFT,	/* gen_shift: x86 = enum x86_shift */
+	GEN_K_SET_LESS, /* gen_set_less: x86 = enum x86_cond */
+	GEN_K_MUL,	/* gen_mul */
+	GEN_K_SHADD,	/* gen_shadd: x86 = the shift */
+	GEN_K_MEM,	/* gen_mem: size bytes */
+	GEN_K_FP,	/* gen_fp_arith: x86 = enum x86_sse */
+};
+
+#define GEN_F_IMM (1u << 0)   /* second operand is the immediate */
+#define GEN_F_W32 (1u << 1)   /* 32-bit operation, result sign-extended */
+#define GEN_F_STORE (1u << 2) /* a store */
+#define GEN_F_SX (1u << 3)    /* sign-extending load */
+#define GEN_F_FP (1u << 4)    /* an f register */
+#define GEN_F_DBL (1u << 5)   /* double precision */
+#define GEN_F_UW (1u << 6)    /* rs1 zero-extended from 32 bits (.uw) */
+
+struct gen_desc {
+	uint8_t kind, x86, size, flags;
+};
+
+static const struct gen_desc gen_table[OP_COUNT] = {
+	[OP_XORI] = { .kind = GEN_K_ALU, .x86 = X86_XOR, .flags = GEN_F_IMM },
+	[OP_ORI] = { .kind = GEN_K_ALU, .x86 = X86_OR, .flags = GEN_F_IMM },
+	[OP_ANDI] = { .kind = GEN_K_ALU, .x86 = X86_AND, .flags = GEN_F_IMM },
+	[OP_ADD] = { .kind = GEN_K_ALU, .x86 = X86_ADD },
+	[OP_SUB] = { .kind = GEN_K_ALU, .x86 = X86_SUB },
+	[OP_XOR] = { .kind = GEN_K_ALU, .x86 = X86_XOR },
+	[OP_OR] = { .kind = GEN_K_ALU, .x86 = X86_OR },
+	[OP_AND] = { .kind = GEN_K_ALU, .x86 = X86_AND },
+	[OP_ADDIW] = { .kind = GEN_K_ALU, .x86 = X86_ADD, .flags = GEN_F_IMM | GEN_F_W32 },
+	[OP_ADDW] = { .kind = GEN_K_ALU, .x86 = X86_ADD, .flags = GEN_F_W32 },
+	[OP_SUBW] = { .kind = GEN_K_ALU, .x86 = X86_SUB, .flags = GEN_F_W32 },
+	[OP_SLLI] = { .kind = GEN_K_SHIFT, .x86 = X86_SHL, .flags = GEN_F_IMM },
+	[OP_SRLI] = { .kind = GEN_K_SHIFT, .x86 = X86_SHR, .flags = GEN_F_IMM },
+	[OP_SRAI] = { .kind = GEN_K_SHIFT, .x86 = X86_SAR, .flags = GEN_F_IMM },
+	[OP_SLL] = { .kind = GEN_K_SHIFT, .x86 = X86_SHL },
+	[OP_SRL] = { .kind = GEN_K_SHIFT, .x86 = X86_SHR },
+	[OP_SRA] = { .kind = GEN_K_SHIFT, .x86 = X86_SAR },
+	[OP_SLLIW] = { .kind = GEN_K_SHIFT, .x86 = X86_SHL, .flags = GEN_F_IMM | GEN_F_W32 },
+	[OP_SRLIW] = { .kind = GEN_K_SHIFT, .x86 = X86_SHR, .flags = GEN_F_IMM | GEN_F_W32 },
+	[OP_SRAIW] = { .kind = GEN_K_SHIFT, .x86 = X86_SAR, .flags = GEN_F_IMM | GEN_F_W32 },
+	[OP_SLLW] = { .kind = GEN_K_SHIFT, .x86 = X86_SHL, .flags = GEN_F_W32 },
+	[OP_SRLW] = { .kind = GEN_K_SHIFT, .x86 = X86_SHR, .flags = GEN_F_W32 },
+	[OP_SRAW] = { .kind = GEN_K_SHIFT, .x86 = X86_SAR, .flags = GEN_F_W32 },
+	[OP_SLT] = { .kind = GEN_K_SET_LESS, .x86 = X86_CC_L },
+	[OP_SLTU] = { .kind = GEN_K_SET_LESS, .x86 = X86_CC_B },
+	[OP_SLTI] = { .kind = GEN_K_SET_LESS, .x86 = X86_CC_L, .flags = GEN_F_IMM },
+	[OP_SLTIU] = { .kind = GEN_K_SET_LESS, .x86 = X86_CC_B, .flags = GEN_F_IMM },
+	[OP_MUL] = { .kind = GEN_K_MUL },
+	[OP_MULW] = { .kind = GEN_K_MUL, .flags = GEN_F_W32 },
+	[OP_SH1ADD] = { .kind = GEN_K_SHADD, .x86 = 1 },
+	[OP_SH2ADD] = { .kind = GEN_K_SHADD, .x86 = 2 },
+	[OP_SH3ADD] = { .kind = GEN_K_SHADD, .x86 = 3 },
+	[OP_ADD_UW] = { .kind = GEN_K_SHADD, .flags = GEN_F_UW },
+	[OP_LB] = { .kind = GEN_K_MEM, .size = 1, .flags = GEN_F_SX },
+	[OP_LH] = { .kind = GEN_K_MEM, .size = 2, .flags = GEN_F_SX },
+	[OP_LW] = { .kind = GEN_K_MEM, .size = 4, .flags = GEN_F_SX },
+	[OP_LD] = { .kind = GEN_K_MEM, .size = 8 },
+	[OP_LBU] = { .kind = GEN_K_MEM, .size = 1 },
+	[OP_LHU] = { .kind = GEN_K_MEM, .size = 2 },
+	[OP_LWU] = { .kind = GEN_K_MEM, .size = 4 },
+	[OP_SB] = { .kind = GEN_K_MEM, .size = 1, .flags = GEN_F_STORE },
+	[OP_SH] = { .kind = GEN_K_MEM, .size = 2, .flags = GEN_F_STORE },
+	[OP_SW] = { .kind = GEN_K_MEM, .size = 4, .flags = GEN_F_STORE },
+	[OP_SD] = { .kind = GEN_K_MEM, .size = 8, .flags = GEN_F_STORE },
+	[OP_FLD] = { .kind = GEN_K_MEM, .size = 8, .flags = GEN_F_FP },
+	[OP_FSD] = { .kind = GEN_K_MEM, .size = 8, .flags = GEN_F_STORE | GEN_F_FP },
+	[OP_FLW] = { .kind = GEN_K_MEM, .size = 4, .flags = GEN_F_FP },
+	[OP_FSW] = { .kind = GEN_K_MEM, .size = 4, .flags = GEN_F_STORE | GEN_F_FP },
+	[OP_FADD_D] = { .kind = GEN_K_FP, .x86 = X86_SSE_ADD, .flags = GEN_F_DBL },
+	[OP_FADD_S] = { .kind = GEN_K_FP, .x86 = X86_SSE_ADD },
+	[OP_FSUB_D] = { .kind = GEN_K_FP, .x86 = X86_SSE_SUB, .flags = GEN_F_DBL },
+	[OP_FSUB_S] = { .kind = GEN_K_FP, .x86 = X86_SSE_SUB },
+	[OP_FMUL_D] = { .kind = GEN_K_FP, .x86 = X86_SSE_MUL, .flags = GEN_F_DBL },
+	[OP_FMUL_S] = { .kind = GEN_K_FP, .x86 = X86_SSE_MUL },
+	[OP_FDIV_D] = { .kind = GEN_K_FP, .x86 = X86_SSE_DIV, .flags = GEN_F_DBL },
+	[OP_FDIV_S] = { .kind = GEN_K_FP, .x86 = X86_SSE_DIV },
+	[OP_FSQRT_D] = { .kind = GEN_K_FP, .x86 = X86_SSE_SQRT, .flags = GEN_F_DBL },
+	[OP_FSQRT_S] = { .kind = GEN_K_FP, .x86 = X86_SSE_SQRT },
+};
+
 static enum gen_result gen_insn(struct dbt_gen *g, const struct insn *in, uint64_t pc,
 				unsigned index)
 {
+	const struct gen_desc *d = &gen_table[in->op];
+	unsigned fl = d->flags;
+
+	switch (d->kind) {
+	case GEN_K_ALU:
+		gen_alu(g, in, d->x86, fl & GEN_F_IMM, fl & GEN_F_W32);
+		return GEN_NEXT;
+	case GEN_K_SHIFT:
+		gen_shift(g, in, d->x86, fl & GEN_F_IMM, fl & GEN_F_W32);
+		return GEN_NEXT;
+	case GEN_K_SET_LESS:
+		gen_set_less(g, in, fl & GEN_F_IMM, d->x86);
+		return GEN_NEXT;
+	case GEN_K_MUL:
+		gen_mul(g, in, fl & GEN_F_W32);
+		return GEN_NEXT;
+	case GEN_K_SHADD:
+		gen_shadd(g, in, d->x86, fl & GEN_F_UW);
+		return GEN_NEXT;
+	case GEN_K_MEM:
+		gen_mem(g, in, pc, index, d->size, fl & GEN_F_STORE, fl & GEN_F_SX, fl & GEN_F_FP);
+		return GEN_NEXT;
+	case GEN_K_FP:
+		gen_fp_arith(g, in, pc, index, d->x86, fl & GEN_F_DBL);
+		return GEN_NEXT;
+	default:
+		break;
+	}
 	switch (in->op) {
 	case OP_LUI:
 		if (in->rd) {
@@ -602,184 +715,10 @@ static enum gen_result gen_insn(struct dbt_gen *g, const struct insn *in, uint64
 		}
 		gen_alu(g, in, X86_ADD, true, false);
 		return GEN_NEXT;
-	case OP_XORI:
-		gen_alu(g, in, X86_XOR, true, false);
-		return GEN_NEXT;
-	case OP_ORI:
-		gen_alu(g, in, X86_OR, true, false);
-		return GEN_NEXT;
-	case OP_ANDI:
-		gen_alu(g, in, X86_AND, true, false);
-		return GEN_NEXT;
-	case OP_ADD:
-		gen_alu(g, in, X86_ADD, false, false);
-		return GEN_NEXT;
-	case OP_SUB:
-		gen_alu(g, in, X86_SUB, false, false);
-		return GEN_NEXT;
-	case OP_XOR:
-		gen_alu(g, in, X86_XOR, false, false);
-		return GEN_NEXT;
-	case OP_OR:
-		gen_alu(g, in, X86_OR, false, false);
-		return GEN_NEXT;
-	case OP_AND:
-		gen_alu(g, in, X86_AND, false, false);
-		return GEN_NEXT;
-	case OP_ADDIW:
-		gen_alu(g, in, X86_ADD, true, true);
-		return GEN_NEXT;
-	case OP_ADDW:
-		gen_alu(g, in, X86_ADD, false, true);
-		return GEN_NEXT;
-	case OP_SUBW:
-		gen_alu(g, in, X86_SUB, false, true);
-		return GEN_NEXT;
-	case OP_SLLI:
-		gen_shift(g, in, X86_SHL, true, false);
-		return GEN_NEXT;
-	case OP_SRLI:
-		gen_shift(g, in, X86_SHR, true, false);
-		return GEN_NEXT;
-	case OP_SRAI:
-		gen_shift(g, in, X86_SAR, true, false);
-		return GEN_NEXT;
-	case OP_SLL:
-		gen_shift(g, in, X86_SHL, false, false);
-		return GEN_NEXT;
-	case OP_SRL:
-		gen_shift(g, in, X86_SHR, false, false);
-		return GEN_NEXT;
-	case OP_SRA:
-		gen_shift(g, in, X86_SAR, false, false);
-		return GEN_NEXT;
-	case OP_SLLIW:
-		gen_shift(g, in, X86_SHL, true, true);
-		return GEN_NEXT;
-	case OP_SRLIW:
-		gen_shift(g, in, X86_SHR, true, true);
-		return GEN_NEXT;
-	case OP_SRAIW:
-		gen_shift(g, in, X86_SAR, true, true);
-		return GEN_NEXT;
-	case OP_SLLW:
-		gen_shift(g, in, X86_SHL, false, true);
-		return GEN_NEXT;
-	case OP_SRLW:
-		gen_shift(g, in, X86_SHR, false, true);
-		return GEN_NEXT;
-	case OP_SRAW:
-		gen_shift(g, in, X86_SAR, false, true);
-		return GEN_NEXT;
-	case OP_SLT:
-		gen_set_less(g, in, false, X86_CC_L);
-		return GEN_NEXT;
-	case OP_SLTU:
-		gen_set_less(g, in, false, X86_CC_B);
-		return GEN_NEXT;
-	case OP_SLTI:
-		gen_set_less(g, in, true, X86_CC_L);
-		return GEN_NEXT;
-	case OP_SLTIU:
-		gen_set_less(g, in, true, X86_CC_B);
-		return GEN_NEXT;
-	case OP_MUL:
-		gen_mul(g, in, false);
-		return GEN_NEXT;
-	case OP_MULW:
-		gen_mul(g, in, true);
-		return GEN_NEXT;
 	case OP_MULH:
 	case OP_MULHU:
 	case OP_MULHSU:
 		gen_mulh(g, in);
-		return GEN_NEXT;
-	case OP_SH1ADD:
-		gen_shadd(g, in, 1, false);
-		return GEN_NEXT;
-	case OP_SH2ADD:
-		gen_shadd(g, in, 2, false);
-		return GEN_NEXT;
-	case OP_SH3ADD:
-		gen_shadd(g, in, 3, false);
-		return GEN_NEXT;
-	case OP_ADD_UW:
-		gen_shadd(g, in, 0, true);
-		return GEN_NEXT;
-	case OP_LB:
-		gen_mem(g, in, pc, index, 1, false, true, false);
-		return GEN_NEXT;
-	case OP_LH:
-		gen_mem(g, in, pc, index, 2, false, true, false);
-		return GEN_NEXT;
-	case OP_LW:
-		gen_mem(g, in, pc, index, 4, false, true, false);
-		return GEN_NEXT;
-	case OP_LD:
-		gen_mem(g, in, pc, index, 8, false, false, false);
-		return GEN_NEXT;
-	case OP_LBU:
-		gen_mem(g, in, pc, index, 1, false, false, false);
-		return GEN_NEXT;
-	case OP_LHU:
-		gen_mem(g, in, pc, index, 2, false, false, false);
-		return GEN_NEXT;
-	case OP_LWU:
-		gen_mem(g, in, pc, index, 4, false, false, false);
-		return GEN_NEXT;
-	case OP_SB:
-		gen_mem(g, in, pc, index, 1, true, false, false);
-		return GEN_NEXT;
-	case OP_SH:
-		gen_mem(g, in, pc, index, 2, true, false, false);
-		return GEN_NEXT;
-	case OP_SW:
-		gen_mem(g, in, pc, index, 4, true, false, false);
-		return GEN_NEXT;
-	case OP_SD:
-		gen_mem(g, in, pc, index, 8, true, false, false);
-		return GEN_NEXT;
-	case OP_FLD:
-		gen_mem(g, in, pc, index, 8, false, false, true);
-		return GEN_NEXT;
-	case OP_FSD:
-		gen_mem(g, in, pc, index, 8, true, false, true);
-		return GEN_NEXT;
-	case OP_FLW:
-		gen_mem(g, in, pc, index, 4, false, false, true);
-		return GEN_NEXT;
-	case OP_FSW:
-		gen_mem(g, in, pc, index, 4, true, false, true);
-		return GEN_NEXT;
-	case OP_FADD_D:
-		gen_fp_arith(g, in, pc, index, X86_SSE_ADD, true);
-		return GEN_NEXT;
-	case OP_FADD_S:
-		gen_fp_arith(g, in, pc, index, X86_SSE_ADD, false);
-		return GEN_NEXT;
-	case OP_FSUB_D:
-		gen_fp_arith(g, in, pc, index, X86_SSE_SUB, true);
-		return GEN_NEXT;
-	case OP_FSUB_S:
-		gen_fp_arith(g, in, pc, index, X86_SSE_SUB, false);
-		return GEN_NEXT;
-	case OP_FMUL_D:
-		gen_fp_arith(g, in, pc, index, X86_SSE_MUL, true);
-		return GEN_NEXT;
-	case OP_FMUL_S:
-		gen_fp_arith(g, in, pc, index, X86_SSE_MUL, false);
-		return GEN_NEXT;
-	case OP_FDIV_D:
-		gen_fp_arith(g, in, pc, index, X86_SSE_DIV, true);
-		return GEN_NEXT;
-	case OP_FDIV_S:
-		gen_fp_arith(g, in, pc, index, X86_SSE_DIV, false);
-		return GEN_NEXT;
-	case OP_FSQRT_D:
-		gen_fp_arith(g, in, pc, index, X86_SSE_SQRT, true);
-		return GEN_NEXT;
-	case OP_FSQRT_S:
-		gen_fp_arith(g, in, pc, index, X86_SSE_SQRT, false);
 		return GEN_NEXT;
 	case OP_FSGNJ_D:
 		gen_fsgnj_d(g, in, pc, index);
@@ -791,7 +730,13 @@ static enum gen_result gen_insn(struct dbt_gen *g, const struct insn *in, uint64
 		gen_fmv_d(g, in, pc, index, false);
 		return GEN_NEXT;
 	case OP_FENCE:
-		/* x86 is TSO and the harts' plain accesses are host accesses: nothing to do */
+		/*
+		 * x86 is TSO: only a fence that orders earlier stores before later
+		 * loads (pred has W, succ has R) needs a host fence, as the
+		 * interpreter's full fence would give.
+		 */
+		if ((in->imm >> 4 & 1) && (in->imm & 2))
+			x86_mfence(&g->b);
 		return GEN_NEXT;
 	case OP_JAL:
 		gen_jal(g, in, pc);

@@ -729,3 +729,13 @@ void x86_stmxcsr(struct x86_buf *b, struct x86_mem m)
 		return;
 	enc_rm(b, 0, OP2(0x0f, 0xae), 3, m);
 }
+
+/* mfence: 0F AE F0. */
+void x86_mfence(struct x86_buf *b)
+{
+	if (!buf_room(b))
+		return;
+	put8(b, 0x0f);
+	put8(b, 0xae);
+	put8(b, 0xf0);
+}

@@ -227,6 +227,8 @@ enum x86_sse {
 	X86_SSE_SQRT = 0x51,
 };
 void x86_sse_rr(struct x86_buf *b, bool dbl, enum x86_sse op, unsigned dst, unsigned src);
+/* mfence: orders earlier stores before later loads, which TSO alone does not. */
+void x86_mfence(struct x86_buf *b);
 /* ldmxcsr [m] / stmxcsr [m]: load or store the SSE control/status register. */
 void x86_ldmxcsr(struct x86_buf *b, struct x86_mem m);
 void x86_stmxcsr(struct x86_buf *b, struct x86_mem m);
