@@ -82,22 +82,47 @@ struct dbt_gen {
 	/* exits whose jmp rel32 fields still point nowhere: stubs come out of line */
 	uint8_t *exit_fields[4];
 	unsigned n_insns; /* final count, known once the body is done */
+	int rax_holds;	  /* guest register whose value rax holds, or -1 */
 };
 
 /* ---- small emit helpers ---- */
 
+/*
+ * Guest register reads and writes. rax often still holds the register the
+ * previous instruction wrote (g->rax_holds), and reading it back from
+ * memory right after the store would put a store-to-load forwarding on
+ * every dependency chain; so a read of that register copies rax instead.
+ * Everything that clobbers rax without going through these two helpers
+ * sets rax_holds to -1 (helper calls, address arithmetic, the FP paths,
+ * and every rejoin point of a slow path).
+ */
 static void gen_load_x(struct dbt_gen *g, enum x86_reg dst, unsigned r)
 {
-	if (r == 0)
+	if (r == 0) {
 		x86_mov_ri(&g->b, dst, 0);
-	else
-		x86_load(&g->b, 8, dst, CPU_MEM(OFF_X(r)));
+		if (dst == RAX)
+			g->rax_holds = -1;
+		return;
+	}
+	if ((int)r == g->rax_holds) {
+		if (dst != RAX)
+			x86_mov_rr(&g->b, 8, dst, RAX);
+		return;
+	}
+	x86_load(&g->b, 8, dst, CPU_MEM(OFF_X(r)));
+	if (dst == RAX)
+		g->rax_holds = (int)r;
 }
 
 static void gen_store_x(struct dbt_gen *g, unsigned r, enum x86_reg src)
 {
-	if (r != 0)
-		x86_store(&g->b, 8, CPU_MEM(OFF_X(r)), src);
+	if (r == 0)
+		return;
+	x86_store(&g->b, 8, CPU_MEM(OFF_X(r)), src);
+	if (src == RAX)
+		g->rax_holds = (int)r;
+	else if ((int)r == g->rax_holds)
+		g->rax_holds = -1;
 }
 
 static void gen_stat_inc(struct dbt_gen *g, enum dbt_stat s)
@@ -108,6 +133,7 @@ static void gen_stat_inc(struct dbt_gen *g, enum dbt_stat s)
 /* Call a helper with (cpu, h). */
 static void gen_call_helper(struct dbt_gen *g, const void *fn, const struct dbt_hinsn *h)
 {
+	g->rax_holds = -1;
 	x86_mov_rr(&g->b, 8, RDI, RBP);
 	x86_mov_ri(&g->b, RSI, (uint64_t)(uintptr_t)h);
 	x86_call(&g->b, fn);
@@ -225,6 +251,7 @@ static void gen_mulh(struct dbt_gen *g, const struct insn *in)
 			x86_alu_rr(&g->b, 8, X86_SUB, RDX, RSI);
 		}
 	}
+	g->rax_holds = -1; /* the multiply left its low half there */
 	gen_store_x(g, in->rd, RDX);
 }
 
@@ -233,10 +260,12 @@ static void gen_shadd(struct dbt_gen *g, const struct insn *in, unsigned shift, 
 {
 	if (in->rd == 0)
 		return;
-	gen_load_x(g, RAX, in->rs1);
-	if (uw)
-		x86_mov_rr(&g->b, 4, RAX, RAX);
 	gen_load_x(g, RCX, in->rs2);
+	gen_load_x(g, RAX, in->rs1);
+	if (uw) {
+		x86_mov_rr(&g->b, 4, RAX, RAX);
+		g->rax_holds = -1;
+	}
 	x86_lea(&g->b, RAX, x86_mem_idx(RCX, RAX, (uint8_t)(1u << shift), 0));
 	gen_store_x(g, in->rd, RAX);
 }
@@ -260,6 +289,7 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 		gen_fp_check_fs(g, o);
 
 	gen_load_x(g, RAX, in->rs1);
+	g->rax_holds = -1; /* rax becomes the address, then the host pointer */
 	if (in->imm)
 		x86_alu_ri(&g->b, 8, X86_ADD, RAX, (int32_t)in->imm);
 	/* rcx = mmu_tlb_index(rax) * 16 */
@@ -300,6 +330,7 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 			gen_store_x(g, in->rd, RDX);
 	}
 	o->resume = g->b.p;
+	g->rax_holds = -1; /* the slow path rejoins here */
 }
 
 /*
@@ -331,6 +362,7 @@ static void gen_fp_jump_slow(struct dbt_gen *g, struct dbt_ool *o, enum x86_cond
 /* FS must be dirty (rax, rcx clobbered). */
 static void gen_fp_check_fs(struct dbt_gen *g, struct dbt_ool *o)
 {
+	g->rax_holds = -1;
 	x86_load(&g->b, 8, RAX, CPU_MEM(OFF(csr.mstatus)));
 	x86_shift_ri(&g->b, 4, X86_SHR, RAX, 13);
 	x86_alu_ri(&g->b, 4, X86_AND, RAX, 3);
@@ -403,6 +435,7 @@ static void gen_fp_arith(struct dbt_gen *g, const struct insn *in, uint64_t pc, 
 	}
 	x86_store(&g->b, 8, CPU_MEM(OFF(f) + 8 * in->rd), RAX);
 	o->resume = g->b.p;
+	g->rax_holds = -1; /* the slow path rejoins here */
 }
 
 /* fsgnj.d (fmv.d when rs1 = rs2): sign bits only, never a flag */
@@ -422,6 +455,7 @@ static void gen_fsgnj_d(struct dbt_gen *g, const struct insn *in, uint64_t pc, u
 	}
 	x86_store(&g->b, 8, CPU_MEM(OFF(f) + 8 * in->rd), RAX);
 	o->resume = g->b.p;
+	g->rax_holds = -1; /* the slow path rejoins here */
 }
 
 /* fmv.x.d / fmv.d.x: raw bits between the register files */
@@ -439,6 +473,7 @@ static void gen_fmv_d(struct dbt_gen *g, const struct insn *in, uint64_t pc, uns
 		x86_store(&g->b, 8, CPU_MEM(OFF(f) + 8 * in->rd), RAX);
 	}
 	o->resume = g->b.p;
+	g->rax_holds = -1; /* the slow path rejoins here */
 }
 
 /* An instruction the interpreter's exec function runs; the block goes on unless it says leave. */
@@ -910,6 +945,7 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 	g->cpu = d->cpu;
 	g->blk = blk;
 	g->n_insns = n;
+	g->rax_holds = -1;
 	x86_buf_init(&g->b, d->code + d->code_used, d->code_size - d->code_used);
 	blk->code = g->b.p;
 
