@@ -255,6 +255,65 @@ static void gen_mulh(struct dbt_gen *g, const struct insn *in)
 	gen_store_x(g, in->rd, RDX);
 }
 
+/*
+ * div/divu/rem/remu and their W forms, with RISC-V's answers where x86
+ * would fault: x / 0 = all ones (signed: -1), x % 0 = x, and for the
+ * signed overflow MIN / -1 = MIN, MIN % -1 = 0.
+ */
+static void gen_div(struct dbt_gen *g, const struct insn *in, bool sgn, bool rem, bool w32)
+{
+	unsigned w = w32 ? 4 : 8;
+	uint8_t *zero, *ovf = NULL, *not_m1 = NULL, *done[3];
+	unsigned n_done = 0;
+
+	if (in->rd == 0)
+		return;
+	gen_load_x(g, RCX, in->rs2);
+	gen_load_x(g, RAX, in->rs1);
+	g->rax_holds = -1;
+	x86_test_rr(&g->b, w, RCX, RCX);
+	zero = x86_jcc(&g->b, X86_CC_E, g->b.p);
+	if (sgn) {
+		x86_alu_ri(&g->b, w, X86_CMP, RCX, -1);
+		not_m1 = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+		if (w32) {
+			x86_alu_ri(&g->b, 4, X86_CMP, RAX, INT32_MIN);
+		} else {
+			x86_mov_ri(&g->b, RDX, 1ull << 63);
+			x86_alu_rr(&g->b, 8, X86_CMP, RAX, RDX);
+		}
+		ovf = x86_jcc(&g->b, X86_CC_E, g->b.p);
+		if (not_m1)
+			x86_patch_rel32(not_m1, g->b.p);
+		x86_cqo(&g->b, w);
+		x86_idiv_r(&g->b, w, RCX);
+	} else {
+		x86_mov_ri(&g->b, RDX, 0);
+		x86_div_r(&g->b, w, RCX);
+	}
+	if (rem)
+		x86_mov_rr(&g->b, 8, RAX, RDX);
+	done[n_done++] = x86_jmp(&g->b, g->b.p);
+	/* divisor zero: the quotient is all ones, the remainder the dividend (in rax) */
+	if (zero)
+		x86_patch_rel32(zero, g->b.p);
+	if (!rem)
+		x86_mov_ri(&g->b, RAX, UINT64_MAX);
+	if (ovf) {
+		done[n_done++] = x86_jmp(&g->b, g->b.p);
+		/* MIN / -1: the quotient is the dividend (in rax), the remainder 0 */
+		x86_patch_rel32(ovf, g->b.p);
+		if (rem)
+			x86_mov_ri(&g->b, RAX, 0);
+	}
+	for (unsigned i = 0; i < n_done; i++)
+		if (done[i])
+			x86_patch_rel32(done[i], g->b.p);
+	if (w32)
+		x86_movsxd_rr(&g->b, RAX, RAX);
+	gen_store_x(g, in->rd, RAX);
+}
+
 /* Zba: rd = (rs1 [zero-extended] << n) + rs2 */
 static void gen_shadd(struct dbt_gen *g, const struct insn *in, unsigned shift, bool uw)
 {
@@ -623,21 +682,32 @@ enum gen_kind {
 	GEN_K_SHADD,	/* gen_shadd: x86 = the shift */
 	GEN_K_MEM,	/* gen_mem: size bytes */
 	GEN_K_FP,	/* gen_fp_arith: x86 = enum x86_sse */
+	GEN_K_DIV,	/* gen_div */
 };
 
-#define GEN_F_IMM (1u << 0)   /* second operand is the immediate */
-#define GEN_F_W32 (1u << 1)   /* 32-bit operation, result sign-extended */
-#define GEN_F_STORE (1u << 2) /* a store */
-#define GEN_F_SX (1u << 3)    /* sign-extending load */
-#define GEN_F_FP (1u << 4)    /* an f register */
-#define GEN_F_DBL (1u << 5)   /* double precision */
-#define GEN_F_UW (1u << 6)    /* rs1 zero-extended from 32 bits (.uw) */
+#define GEN_F_IMM (1u << 0)    /* second operand is the immediate */
+#define GEN_F_W32 (1u << 1)    /* 32-bit operation, result sign-extended */
+#define GEN_F_STORE (1u << 2)  /* a store */
+#define GEN_F_SX (1u << 3)     /* sign-extending load */
+#define GEN_F_FP (1u << 4)     /* an f register */
+#define GEN_F_DBL (1u << 5)    /* double precision */
+#define GEN_F_UW (1u << 6)     /* rs1 zero-extended from 32 bits (.uw) */
+#define GEN_F_SIGNED (1u << 7) /* signed division */
+#define GEN_F_REM GEN_F_STORE  /* the remainder, not the quotient */
 
 struct gen_desc {
 	uint8_t kind, x86, size, flags;
 };
 
 static const struct gen_desc gen_table[OP_COUNT] = {
+	[OP_DIV] = { .kind = GEN_K_DIV, .flags = GEN_F_SIGNED },
+	[OP_DIVU] = { .kind = GEN_K_DIV },
+	[OP_REM] = { .kind = GEN_K_DIV, .flags = GEN_F_SIGNED | GEN_F_REM },
+	[OP_REMU] = { .kind = GEN_K_DIV, .flags = GEN_F_REM },
+	[OP_DIVW] = { .kind = GEN_K_DIV, .flags = GEN_F_SIGNED | GEN_F_W32 },
+	[OP_DIVUW] = { .kind = GEN_K_DIV, .flags = GEN_F_W32 },
+	[OP_REMW] = { .kind = GEN_K_DIV, .flags = GEN_F_SIGNED | GEN_F_REM | GEN_F_W32 },
+	[OP_REMUW] = { .kind = GEN_K_DIV, .flags = GEN_F_REM | GEN_F_W32 },
 	[OP_XORI] = { .kind = GEN_K_ALU, .x86 = X86_XOR, .flags = GEN_F_IMM },
 	[OP_ORI] = { .kind = GEN_K_ALU, .x86 = X86_OR, .flags = GEN_F_IMM },
 	[OP_ANDI] = { .kind = GEN_K_ALU, .x86 = X86_AND, .flags = GEN_F_IMM },
@@ -725,6 +795,9 @@ static enum gen_result gen_insn(struct dbt_gen *g, const struct insn *in, uint64
 		return GEN_NEXT;
 	case GEN_K_FP:
 		gen_fp_arith(g, in, pc, index, d->x86, fl & GEN_F_DBL);
+		return GEN_NEXT;
+	case GEN_K_DIV:
+		gen_div(g, in, fl & GEN_F_SIGNED, fl & GEN_F_REM, fl & GEN_F_W32);
 		return GEN_NEXT;
 	default:
 		break;
