@@ -3,6 +3,8 @@
  */
 #include "pmp.h"
 
+#include <string.h>
+
 #include "csr.h"
 
 #define PMP_PRIV_M 3u
@@ -41,8 +43,15 @@ bool pmp_check(const struct csr_state *csr, uint64_t addr, uint64_t size, enum m
 		[MMU_WRITE] = PMP_W,
 		[MMU_EXEC] = PMP_X,
 	};
-	uint64_t lo, hi;
+	uint64_t lo, hi, cfg_words[CSR_PMP_COUNT / 8];
 	unsigned i;
+
+	/* No entry on (the common case for bare-metal guests): one test, no loop. */
+	memcpy(cfg_words, csr->pmpcfg, sizeof(cfg_words));
+	for (i = 1; i < CSR_PMP_COUNT / 8; i++)
+		cfg_words[0] |= cfg_words[i];
+	if (!(cfg_words[0] & PMP_A * 0x0101010101010101ull))
+		return priv == PMP_PRIV_M;
 
 	for (i = 0; i < CSR_PMP_COUNT; i++) {
 		uint8_t cfg = csr->pmpcfg[i];
