@@ -59,6 +59,7 @@ struct dbt_ool {
 	enum dbt_ool_kind kind;
 	uint8_t *fields[6]; /* jcc rel32s to point at the out-of-line code */
 	unsigned n_fields;
+	bool clear_mxcsr;    /* an SSE fast path: clear MXCSR's sticky flags first */
 	uint8_t *resume;     /* DBT_OOL_SLOW: where to continue */
 	struct dbt_hinsn *h; /* DBT_OOL_SLOW: the instruction */
 	unsigned index;	     /* instruction index in the block */
@@ -344,6 +345,7 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 	struct dbt_ool *o = &g->ool[g->n_ool++];
 
 	o->n_fields = 0;
+	o->clear_mxcsr = false;
 	if (fp) /* fld/fsd: FS must be dirty (fld writes an f register; fsd just needs it on) */
 		gen_fp_check_fs(g, o);
 
@@ -410,6 +412,7 @@ static struct dbt_ool *gen_fp_slow(struct dbt_gen *g, const struct insn *in, uin
 	o->h = gen_hinsn(g, in, pc);
 	o->index = index;
 	o->n_fields = 0;
+	o->clear_mxcsr = false;
 	return o;
 }
 
@@ -461,7 +464,12 @@ static void gen_fp_arith(struct dbt_gen *g, const struct insn *in, uint64_t pc, 
 	gen_fp_operand(g, o, in->rs1, 0, dbl);
 	if (op != X86_SSE_SQRT)
 		gen_fp_operand(g, o, in->rs2, 1, dbl);
-	x86_ldmxcsr(&g->b, CPU_MEM(OFF(dbt_mxcsr)));
+	/*
+	 * MXCSR's flags are sticky and not cleared here (ldmxcsr is slow): a
+	 * flag left by an earlier operation can only send this one to the slow
+	 * path, whose out-of-line code clears them.
+	 */
+	o->clear_mxcsr = true;
 	x86_sse_rr(&g->b, dbl, op, 0, op == X86_SSE_SQRT ? 0 : 1);
 	x86_stmxcsr(&g->b, CPU_MEM(OFF(dbt_mxcsr) + 4));
 	x86_movq_rx(&g->b, RAX, 0);
@@ -908,6 +916,8 @@ static void gen_out_of_line(struct dbt_gen *g)
 				x86_patch_rel32(o->fields[f], g->b.p);
 		if (o->kind == DBT_OOL_SLOW) {
 			/* the inline path cannot: the helper does it all, then carry on */
+			if (o->clear_mxcsr)
+				x86_ldmxcsr(&g->b, CPU_MEM(OFF(dbt_mxcsr)));
 			gen_call_helper(g, (const void *)dbt_helper_op, o->h);
 			x86_test_rr(&g->b, 4, RAX, RAX);
 			x86_jcc(&g->b, X86_CC_E, o->resume);
