@@ -502,7 +502,7 @@ out:
 	return ret;
 }
 
-static int server_bind_unix(const char *path, int *out_fd)
+static int server_bind_unix(const char *path, unsigned int mode, int *out_fd)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat sb;
@@ -538,7 +538,7 @@ static int server_bind_unix(const char *path, int *out_fd)
 		}
 	}
 	/* Before listen(): nobody can connect while the mode is still the umask's. */
-	if (chmod(path, 0660) < 0 || listen(fd, 128) < 0) {
+	if (chmod(path, mode ? mode : 0660) < 0 || listen(fd, 128) < 0) {
 		ret = -errno;
 		unlink(path);
 		goto fail;
@@ -552,7 +552,7 @@ fail:
 
 int http_server_bind_unix(const char *path, int *out_fd)
 {
-	return server_bind_unix(path, out_fd);
+	return server_bind_unix(path, 0660, out_fd);
 }
 
 static int server_bind_tcp(const char *address, uint16_t port, int *out_fd, uint16_t *bound)
@@ -639,7 +639,7 @@ int http_server_start(const struct http_server_config *config, struct http_serve
 			ret = -ENOMEM;
 			goto fail;
 		}
-		ret = server_bind_unix(s->unix_path, &fd);
+		ret = server_bind_unix(s->unix_path, config->unix_mode, &fd);
 		if (ret) {
 			free(s->unix_path);
 			s->unix_path = NULL;

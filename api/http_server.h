@@ -72,6 +72,7 @@ struct http_response {
 
 struct http_server_config {
 	const char *unix_path;	 /* socket to create; NULL for none */
+	unsigned int unix_mode;	 /* its permission bits; 0 means 0660 */
 	const char *tcp_address; /* e.g. "127.0.0.1"; NULL for no TCP */
 	uint16_t tcp_port;	 /* 0 picks an ephemeral port */
 	const char *token_file;	 /* required with TCP; first line is the token */

@@ -282,6 +282,7 @@ int vmmd_serve(struct vmmd *d, char *err, size_t err_len)
 {
 	struct http_server_config http = {
 		.unix_path = d->config.socket,
+		.unix_mode = (unsigned int)d->config.socket_mode,
 		.routes = vmmd_routes,
 		.n_routes = vmmd_route_count,
 		.ctx = d,
