@@ -9,7 +9,8 @@ ISA_TEST_NAMES = rv64ui rv64um rv64ua rv64uc rv64uf rv64ud rv64zb \
 ISA_DEPS = tests/isa/common.h tests/isa/fp.h tests/isa/fp_cases.h tests/isa/vm.h \
 	tests/isa/link.ld
 ISA_ELFS = $(ISA_TEST_NAMES:%=tests/isa/%.elf)
-ISA_RUNS = $(ISA_TEST_NAMES:%=tests/isa/%.isa) $(ISA_TEST_NAMES:%=tests/isa/%-interp.isa)
+ISA_RUNS = $(ISA_TEST_NAMES:%=tests/isa/%.isa) $(ISA_TEST_NAMES:%=tests/isa/%-interp.isa) \
+	$(ISA_TEST_NAMES:%=tests/isa/%-lockstep.isa)
 
 ISA_CFLAGS = -march=rv64gc_zba_zbb_zbs -mabi=lp64d -nostdlib -nostartfiles \
 	-static -Wl,--no-warn-rwx-segments -T $(srcdir)/tests/isa/link.ld \
@@ -23,8 +24,11 @@ tests/isa/%.elf: $(srcdir)/tests/isa/%.S $(ISA_DEPS:%=$(srcdir)/%)
 tests/isa/%.isa: tests/isa/%.elf
 	@echo '$*' > $@
 
-# The same test on the interpreter: every ISA test runs on both engines.
+# The same test on the interpreter (every ISA test runs on both engines)
+# and in lockstep (every translated block checked against the interpreter).
 tests/isa/%-interp.isa: tests/isa/%.elf
+	@echo '$*' > $@
+tests/isa/%-lockstep.isa: tests/isa/%.elf
 	@echo '$*' > $@
 
 check_DATA += $(ISA_ELFS) $(ISA_RUNS)
@@ -67,5 +71,22 @@ TESTS += tests/isa/rv64ui-interp.isa \
 	tests/isa/calls-interp.isa \
 	tests/isa/blockfault-interp.isa \
 	tests/isa/irqloop-interp.isa
+TESTS += tests/isa/rv64ui-lockstep.isa \
+	tests/isa/rv64um-lockstep.isa \
+	tests/isa/rv64ua-lockstep.isa \
+	tests/isa/rv64uc-lockstep.isa \
+	tests/isa/rv64uf-lockstep.isa \
+	tests/isa/rv64ud-lockstep.isa \
+	tests/isa/rv64zb-lockstep.isa \
+	tests/isa/csr-lockstep.isa \
+	tests/isa/traps-lockstep.isa \
+	tests/isa/interrupts-lockstep.isa \
+	tests/isa/vm_sv39-lockstep.isa \
+	tests/isa/vm_sv48-lockstep.isa \
+	tests/isa/pmp-lockstep.isa \
+	tests/isa/smc-lockstep.isa \
+	tests/isa/calls-lockstep.isa \
+	tests/isa/blockfault-lockstep.isa \
+	tests/isa/irqloop-lockstep.isa
 TEST_EXTENSIONS += .isa
 ISA_LOG_COMPILER = $(SHELL) $(srcdir)/tests/isa/run-isa

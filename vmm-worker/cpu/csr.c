@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "../dbt/dbt.h"
 #include "../machine/machine.h"
 #include "pmp.h"
 #include "trap.h"
@@ -154,7 +155,7 @@ static int csr_read(struct cpu *cpu, unsigned csrno, uint64_t *val)
 		if (csrno == CSR_CYCLE)
 			*val = csr->mcycle;
 		else if (csrno == CSR_TIME)
-			*val = csr_time(cpu);
+			*val = cpu->journal ? dbt_journal_time(cpu) : csr_time(cpu);
 		else
 			*val = csr->minstret;
 		return 0;

@@ -78,6 +78,9 @@ struct dbt_journal;
 /* A RAM store of @size bytes at @paddr (host pointer @host) is about to happen. */
 void dbt_journal_ram_write(struct cpu *cpu, uint64_t paddr, unsigned size, uint8_t *host);
 
+/* A read of the time CSR: the clock, recorded; replayed for the interpreter. */
+uint64_t dbt_journal_time(struct cpu *cpu);
+
 /* A device access instead of bus_read/bus_write; returns what the bus returns. */
 int dbt_journal_mmio(struct cpu *cpu, uint64_t paddr, unsigned size, uint64_t *val, bool write);
 

@@ -37,6 +37,13 @@ struct journal_entry {
 	uint64_t paddr;
 	uint64_t old, val;
 	uint8_t *host;
+	int rc; /* device accesses: what the bus returned (nonzero: access fault) */
+	/*
+	 * Device writes: the hart state devices change (interrupt lines, the
+	 * CLINT's mtimecmp and the timer bits it recomputes) right after the
+	 * write, for the replay to install since it does not write the devices.
+	 */
+	uint64_t mip_async, timer_mip, mtimecmp;
 };
 
 struct dbt_journal {
@@ -46,6 +53,8 @@ struct dbt_journal {
 	struct journal_entry shadow[JOURNAL_MAX];
 	unsigned n_shadow;
 	unsigned replay_pos;
+	uint64_t times[64]; /* time CSR values the translated block read */
+	unsigned n_time, time_pos;
 	bool overflow;
 	char why[160];
 };
@@ -78,6 +87,29 @@ void dbt_journal_ram_write(struct cpu *cpu, uint64_t paddr, unsigned size, uint8
 		.host = host,
 	};
 	(*n)++;
+}
+
+uint64_t dbt_journal_time(struct cpu *cpu)
+{
+	struct dbt_journal *j = cpu->journal;
+	uint64_t t;
+
+	if (j->mode == DBT_JOURNAL_REPLAY) {
+		if (j->time_pos < j->n_time)
+			return j->times[j->time_pos++];
+		if (!j->why[0])
+			snprintf(j->why, sizeof(j->why),
+				 "the interpreter read time more often than the translated block");
+		return csr_time(cpu);
+	}
+	t = csr_time(cpu);
+	if (j->mode == DBT_JOURNAL_RECORD) {
+		if (j->n_time == sizeof(j->times) / sizeof(j->times[0]))
+			j->overflow = true;
+		else
+			j->times[j->n_time++] = t;
+	}
+	return t;
 }
 
 int dbt_journal_mmio(struct cpu *cpu, uint64_t paddr, unsigned size, uint64_t *val, bool write)
@@ -115,7 +147,12 @@ int dbt_journal_mmio(struct cpu *cpu, uint64_t paddr, unsigned size, uint64_t *v
 		}
 		if (!write)
 			*val = e->val;
-		return 0;
+		if (write) {
+			cpu->mip_async = e->mip_async;
+			cpu->timer_mip = e->timer_mip;
+			cpu->mtimecmp = e->mtimecmp;
+		}
+		return e->rc;
 	}
 	rc = write ? bus_write(cpu->machine, paddr, size, *val)
 		   : bus_read(cpu->machine, paddr, size, val);
@@ -129,6 +166,10 @@ int dbt_journal_mmio(struct cpu *cpu, uint64_t paddr, unsigned size, uint64_t *v
 			.size = size,
 			.paddr = paddr,
 			.val = *val,
+			.rc = rc,
+			.mip_async = cpu->mip_async,
+			.timer_mip = cpu->timer_mip,
+			.mtimecmp = cpu->mtimecmp,
 		};
 	}
 	return rc;
@@ -237,6 +278,7 @@ bool dbt_lockstep_block(struct dbt *d, struct cpu *cpu, struct dbt_block *b)
 	memcpy(snap, cpu, sizeof(*snap));
 	memset(j->why, 0, sizeof(j->why));
 	j->n_rec = j->n_shadow = j->replay_pos = 0;
+	j->n_time = j->time_pos = 0;
 	j->overflow = false;
 	j->mode = DBT_JOURNAL_RECORD;
 	cpu->dbt_budget = b->n_insns + 1;

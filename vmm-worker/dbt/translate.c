@@ -60,6 +60,7 @@ struct dbt_ool {
 	uint8_t *fields[6]; /* jcc rel32s to point at the out-of-line code */
 	unsigned n_fields;
 	bool clear_mxcsr;    /* an SSE fast path: clear MXCSR's sticky flags first */
+	uint32_t dirty;	     /* DBT_OOL_SLOW: the dirty assigned registers at the site */
 	uint8_t *resume;     /* DBT_OOL_SLOW: where to continue */
 	struct dbt_hinsn *h; /* DBT_OOL_SLOW: the instruction */
 	unsigned index;	     /* instruction index in the block */
@@ -84,7 +85,19 @@ struct dbt_gen {
 	uint8_t *exit_fields[4];
 	unsigned n_insns; /* final count, known once the body is done */
 	int rax_holds;	  /* guest register whose value rax holds, or -1 */
+	/*
+	 * Guest registers living in callee-saved host registers for the whole
+	 * block: host[r] is the host register of guest x[r] (0: none; rbx is
+	 * never 0 in this map since X86_RAX is 0 and never assigned), loaded
+	 * in the prologue; the ones the block writes (dirty) are stored back
+	 * before every helper call and every exit.
+	 */
+	uint8_t host[32];
+	uint32_t assigned, dirty;
 };
+
+/* The host registers guest registers are kept in: preserved across helper calls. */
+static const enum x86_reg gen_pool[] = { X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15 };
 
 /* ---- small emit helpers ---- */
 
@@ -99,6 +112,13 @@ struct dbt_gen {
  */
 static void gen_load_x(struct dbt_gen *g, enum x86_reg dst, unsigned r)
 {
+	if (g->assigned >> r & 1) {
+		if (dst != (enum x86_reg)g->host[r])
+			x86_mov_rr(&g->b, 8, dst, (enum x86_reg)g->host[r]);
+		if (dst == RAX)
+			g->rax_holds = -1;
+		return;
+	}
 	if (r == 0) {
 		x86_mov_ri(&g->b, dst, 0);
 		if (dst == RAX)
@@ -119,11 +139,46 @@ static void gen_store_x(struct dbt_gen *g, unsigned r, enum x86_reg src)
 {
 	if (r == 0)
 		return;
+	if (g->assigned >> r & 1) {
+		if (src != (enum x86_reg)g->host[r])
+			x86_mov_rr(&g->b, 8, (enum x86_reg)g->host[r], src);
+		g->dirty |= 1u << r;
+		/* rax now holds an assigned register's value: nothing to remember */
+		if (src == RAX)
+			g->rax_holds = -1;
+		return;
+	}
 	x86_store(&g->b, 8, CPU_MEM(OFF_X(r)), src);
 	if (src == RAX)
 		g->rax_holds = (int)r;
 	else if ((int)r == g->rax_holds)
 		g->rax_holds = -1;
+}
+
+/* dst op= x[r], from its host register or from memory */
+static void gen_alu_x(struct dbt_gen *g, unsigned w, enum x86_alu op, enum x86_reg dst, unsigned r)
+{
+	if (g->assigned >> r & 1)
+		x86_alu_rr(&g->b, w, op, dst, (enum x86_reg)g->host[r]);
+	else
+		x86_alu_rm(&g->b, w, op, dst, CPU_MEM(OFF_X(r)));
+}
+
+/* Store the dirty assigned registers back to struct cpu (before a helper or an exit). */
+static void gen_spill(struct dbt_gen *g)
+{
+	for (unsigned r = 1; r < 32; r++)
+		if (g->dirty >> r & 1)
+			x86_store(&g->b, 8, CPU_MEM(OFF_X(r)), (enum x86_reg)g->host[r]);
+	g->dirty = 0;
+}
+
+/* Load every assigned register (the prologue, and after a helper that may write any). */
+static void gen_fill(struct dbt_gen *g)
+{
+	for (unsigned r = 1; r < 32; r++)
+		if (g->assigned >> r & 1)
+			x86_load(&g->b, 8, (enum x86_reg)g->host[r], CPU_MEM(OFF_X(r)));
 }
 
 static void gen_stat_inc(struct dbt_gen *g, enum dbt_stat s)
@@ -179,7 +234,7 @@ static void gen_alu(struct dbt_gen *g, const struct insn *in, enum x86_alu op, b
 	else if (in->rs2 == 0)
 		x86_alu_ri(&g->b, w, op, RAX, 0);
 	else
-		x86_alu_rm(&g->b, w, op, RAX, CPU_MEM(OFF_X(in->rs2)));
+		gen_alu_x(g, w, op, RAX, in->rs2);
 	if (w32)
 		x86_movsxd_rr(&g->b, RAX, RAX);
 	gen_store_x(g, in->rd, RAX);
@@ -215,7 +270,7 @@ static void gen_set_less(struct dbt_gen *g, const struct insn *in, bool imm, enu
 	else if (in->rs2 == 0)
 		x86_alu_ri(&g->b, 8, X86_CMP, RAX, 0);
 	else
-		x86_alu_rm(&g->b, 8, X86_CMP, RAX, CPU_MEM(OFF_X(in->rs2)));
+		gen_alu_x(g, 8, X86_CMP, RAX, in->rs2);
 	x86_setcc(&g->b, cc, RAX);
 	x86_movzx_rr(&g->b, 1, RAX, RAX);
 	gen_store_x(g, in->rd, RAX);
@@ -346,6 +401,7 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 
 	o->n_fields = 0;
 	o->clear_mxcsr = false;
+	o->dirty = g->dirty;
 	if (fp) /* fld/fsd: FS must be dirty (fld writes an f register; fsd just needs it on) */
 		gen_fp_check_fs(g, o);
 
@@ -413,6 +469,7 @@ static struct dbt_ool *gen_fp_slow(struct dbt_gen *g, const struct insn *in, uin
 	o->index = index;
 	o->n_fields = 0;
 	o->clear_mxcsr = false;
+	o->dirty = g->dirty;
 	return o;
 }
 
@@ -548,12 +605,15 @@ static void gen_helper_op(struct dbt_gen *g, const struct insn *in, uint64_t pc,
 {
 	struct dbt_ool *o = &g->ool[g->n_ool++];
 
+	gen_spill(g);
 	gen_call_helper(g, (const void *)dbt_helper_op, gen_hinsn(g, in, pc));
 	x86_test_rr(&g->b, 4, RAX, RAX);
 	o->kind = DBT_OOL_HELPER;
 	o->fields[0] = x86_jcc(&g->b, X86_CC_NE, g->b.p);
 	o->n_fields = 1;
 	o->index = index;
+	/* the helper may have written any guest register (its rd at least) */
+	gen_fill(g);
 }
 
 /* T3: a call to the target in rax (dynamic) or @target (static): remember where to come back. */
@@ -605,6 +665,7 @@ static void gen_jal(struct dbt_gen *g, const struct insn *in, uint64_t pc)
 		x86_mov_ri(&g->b, RAX, ret_pc);
 		gen_store_x(g, in->rd, RAX);
 	}
+	gen_spill(g);
 	if (g->d->opts.ret_array && is_link(in->rd))
 		gen_t3_call(g, false, target, ret_pc);
 	gen_exit_slot(g, target);
@@ -624,6 +685,7 @@ static void gen_jalr(struct dbt_gen *g, const struct insn *in, uint64_t pc)
 		x86_mov_ri(&g->b, RCX, ret_pc);
 		gen_store_x(g, in->rd, RCX);
 	}
+	gen_spill(g);
 	if (t3 && in->rd == 0 && is_link(in->rs1)) {
 		/* A return: jump to whatever the call to our function left in the array. */
 		gen_stat_inc(g, DBT_STAT_RETURNS);
@@ -651,11 +713,12 @@ static void gen_branch(struct dbt_gen *g, const struct insn *in, uint64_t pc)
 {
 	uint8_t *taken;
 
+	gen_spill(g);
 	gen_load_x(g, RAX, in->rs1);
 	if (in->rs2 == 0)
 		x86_alu_ri(&g->b, 8, X86_CMP, RAX, 0);
 	else
-		x86_alu_rm(&g->b, 8, X86_CMP, RAX, CPU_MEM(OFF_X(in->rs2)));
+		gen_alu_x(g, 8, X86_CMP, RAX, in->rs2);
 	taken = x86_jcc(&g->b, branch_cc[in->op], g->b.p);
 	gen_exit_slot(g, pc + in->len);
 	if (taken)
@@ -916,11 +979,22 @@ static void gen_out_of_line(struct dbt_gen *g)
 				x86_patch_rel32(o->fields[f], g->b.p);
 		if (o->kind == DBT_OOL_SLOW) {
 			/* the inline path cannot: the helper does it all, then carry on */
+			uint32_t dirty = g->dirty;
+			uint8_t *failed;
+
 			if (o->clear_mxcsr)
 				x86_ldmxcsr(&g->b, CPU_MEM(OFF(dbt_mxcsr)));
+			/* the slow path needs struct cpu as it was at the site */
+			g->dirty = o->dirty;
+			gen_spill(g);
+			g->dirty = dirty;
 			gen_call_helper(g, (const void *)dbt_helper_op, o->h);
 			x86_test_rr(&g->b, 4, RAX, RAX);
-			x86_jcc(&g->b, X86_CC_E, o->resume);
+			failed = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+			gen_fill(g);
+			x86_jmp(&g->b, o->resume);
+			if (failed)
+				x86_patch_rel32(failed, g->b.p);
 		}
 		/* eax = 1: retired and must leave; 2: trapped (did not retire) */
 		x86_alu_ri(&g->b, 4, X86_CMP, RAX, 2);
@@ -966,6 +1040,37 @@ static void gen_confirms(struct dbt_gen *g)
 			x86_patch_rel32(miss, g->b.p);
 		gen_stat_inc(g, DBT_STAT_CONFIRM_FAILS);
 		x86_jmp(&g->b, g->d->backup);
+	}
+}
+
+/*
+ * Keep the guest registers the block uses most (at least three times) in
+ * the host register pool. Fields that name f registers are counted too:
+ * that only costs a less useful choice, never a wrong result, since every
+ * x access goes through gen_load_x/gen_store_x/gen_alu_x.
+ */
+static void gen_assign(struct dbt_gen *g, const struct insn *insns, unsigned n)
+{
+	unsigned uses[32] = { 0 };
+
+	for (unsigned i = 0; i < n; i++) {
+		uses[insns[i].rs1]++;
+		uses[insns[i].rs2]++;
+		if (insn_writes_xreg(&insns[i]))
+			uses[insns[i].rd]++;
+	}
+	uses[0] = 0;
+	for (unsigned k = 0; k < sizeof(gen_pool) / sizeof(gen_pool[0]); k++) {
+		unsigned best = 0;
+
+		for (unsigned r = 1; r < 32; r++)
+			if (uses[r] > uses[best])
+				best = r;
+		if (uses[best] < 3)
+			break;
+		g->host[best] = (uint8_t)gen_pool[k];
+		g->assigned |= 1u << best;
+		uses[best] = 0;
 	}
 }
 
@@ -1035,6 +1140,8 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 	/* prologue: the budget word, which also counts the whole block as retired */
 	x86_alu_mi(&g->b, 8, X86_SUB, CPU_MEM(OFF(dbt_budget)), (int32_t)n);
 	budget_field = x86_jcc(&g->b, X86_CC_LE, g->b.p);
+	gen_assign(g, insns, n);
+	gen_fill(g);
 
 	for (i = 0, off = 0; i < n; i++) {
 		uint64_t pc = vpc + off;
@@ -1042,6 +1149,7 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 
 		if (sys_end && i == n - 1) {
 			/* the sys helper counts itself, like an interpreter step */
+			gen_spill(g);
 			gen_counter_fix(g, 1, false);
 			x86_mov_rr(&g->b, 8, RDI, RBP);
 			x86_mov_ri(&g->b, RSI, (uint64_t)(uintptr_t)gen_hinsn(g, &insns[i], pc));
@@ -1053,8 +1161,11 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 		off += insns[i].len;
 		if (r == GEN_END)
 			break;
-		if (i == n - 1)
-			gen_exit_slot(g, vpc + off); /* page end or length limit: fall through */
+		if (i == n - 1) {
+			/* page end or length limit: fall through */
+			gen_spill(g);
+			gen_exit_slot(g, vpc + off);
+		}
 	}
 
 	gen_out_of_line(g);
