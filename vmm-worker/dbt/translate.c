@@ -964,6 +964,29 @@ static void gen_counter_fix(struct dbt_gen *g, unsigned not_retired, bool trappe
 		x86_alu_mi(&g->b, 8, X86_ADD, CPU_MEM(OFF(csr.mcycle)), 1);
 }
 
+/*
+ * The stubs of the exits that have none yet: tell the dispatcher where to
+ * go and which exit to chain. Called after the body and again after the
+ * confirm blocks, which add exits of their own.
+ */
+static void gen_exit_stubs(struct dbt_gen *g)
+{
+	for (unsigned i = 0; i < g->blk->n_exits; i++) {
+		struct dbt_exit *e = &g->blk->exits[i];
+
+		if (e->stub)
+			continue;
+		e->stub = g->b.p;
+		if (e->jmp_field)
+			x86_patch_rel32(e->jmp_field, e->stub);
+		x86_mov_ri(&g->b, RAX, (uint64_t)(uintptr_t)e);
+		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_last_exit)), RAX);
+		x86_mov_ri(&g->b, RAX, e->target);
+		x86_store(&g->b, 8, CPU_MEM(OFF(pc)), RAX);
+		x86_jmp(&g->b, g->d->epilogue);
+	}
+}
+
 /* Everything after the body: slow paths, side exits, exit stubs, confirm blocks. */
 static void gen_out_of_line(struct dbt_gen *g)
 {
@@ -1007,19 +1030,7 @@ static void gen_out_of_line(struct dbt_gen *g)
 		x86_jmp(&g->b, d->epilogue);
 	}
 
-	/* exit stubs: tell the dispatcher where to go and which exit to chain */
-	for (unsigned i = 0; i < g->blk->n_exits; i++) {
-		struct dbt_exit *e = &g->blk->exits[i];
-
-		e->stub = g->b.p;
-		if (e->jmp_field)
-			x86_patch_rel32(e->jmp_field, e->stub);
-		x86_mov_ri(&g->b, RAX, (uint64_t)(uintptr_t)e);
-		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_last_exit)), RAX);
-		x86_mov_ri(&g->b, RAX, e->target);
-		x86_store(&g->b, 8, CPU_MEM(OFF(pc)), RAX);
-		x86_jmp(&g->b, d->epilogue);
-	}
+	gen_exit_stubs(g);
 }
 
 /* T3 confirm blocks: entered by a return with rax = the guest return address. */
@@ -1182,20 +1193,8 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 		*full = true;
 		goto fail;
 	}
-	/* exits created by confirm blocks got their stubs? emit the late ones */
-	for (i = 0; i < blk->n_exits; i++) {
-		struct dbt_exit *e = &blk->exits[i];
-
-		if (!e->stub) {
-			e->stub = g->b.p;
-			x86_patch_rel32(e->jmp_field, e->stub);
-			x86_mov_ri(&g->b, RAX, (uint64_t)(uintptr_t)e);
-			x86_store(&g->b, 8, CPU_MEM(OFF(dbt_last_exit)), RAX);
-			x86_mov_ri(&g->b, RAX, e->target);
-			x86_store(&g->b, 8, CPU_MEM(OFF(pc)), RAX);
-			x86_jmp(&g->b, d->epilogue);
-		}
-	}
+	/* the confirm blocks' exits */
+	gen_exit_stubs(g);
 	if (g->b.overflow) {
 		*full = true;
 		goto fail;
