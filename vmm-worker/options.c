@@ -238,8 +238,10 @@ int options_parse(int argc, char **argv, struct worker_options *opts, char *errb
 			break;
 		case OPT_CODE_CACHE:
 			if (options_parse_size(optarg, &opts->code_cache_size) ||
-			    opts->code_cache_size < (1ull << 20) || opts->code_cache_size > (1ull << 31)) {
-				snprintf(errbuf, errlen, "--code-cache %s: a size from 1M to 2G", optarg);
+			    opts->code_cache_size < (1ull << 20) ||
+			    opts->code_cache_size > (1ull << 31)) {
+				snprintf(errbuf, errlen, "--code-cache %s: a size from 1M to 2G",
+					 optarg);
 				return -EINVAL;
 			}
 			break;

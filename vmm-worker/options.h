@@ -29,9 +29,9 @@ struct worker_options {
 	/* --drive file=IMG[,readonly]: a virtio-blk disk ("" for none). */
 	char drive[OPTIONS_PATH_MAX];
 	bool drive_readonly;
-	bool rng;		/* --rng: a virtio-rng device */
-	bool no_reboot;		/* --no-reboot: a guest reboot ends the run */
-	const char *api_socket; /* --api-socket PATH: the worker's REST API, NULL for none */
+	bool rng;		    /* --rng: a virtio-rng device */
+	bool no_reboot;		    /* --no-reboot: a guest reboot ends the run */
+	const char *api_socket;	    /* --api-socket PATH: the worker's REST API, NULL for none */
 	const char *console_socket; /* --console-socket PATH: the serial console, NULL for none */
 	bool help;
 	bool version;

@@ -335,8 +335,7 @@ static bool mmu_fetch_parcel(struct cpu *cpu, uint64_t vaddr, uint64_t *parcel)
 
 bool mmu_fetch(struct cpu *cpu, uint64_t vaddr, uint32_t *insn)
 {
-	const struct mmu_tlb_entry *e =
-		&cpu->mmu.tlb[MMU_EXEC][mmu_tlb_index(vaddr)];
+	const struct mmu_tlb_entry *e = &cpu->mmu.tlb[MMU_EXEC][mmu_tlb_index(vaddr)];
 	uint64_t lo, hi;
 
 	/* Both parcels in one cached page: a single 32-bit read. */

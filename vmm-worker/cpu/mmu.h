@@ -80,8 +80,7 @@ static inline unsigned mmu_tlb_index(uint64_t vaddr)
 static inline void *mmu_tlb_lookup(struct mmu_state *mmu, enum mmu_access access, uint64_t vaddr,
 				   unsigned size)
 {
-	const struct mmu_tlb_entry *e =
-		&mmu->tlb[access][mmu_tlb_index(vaddr)];
+	const struct mmu_tlb_entry *e = &mmu->tlb[access][mmu_tlb_index(vaddr)];
 
 	/* Misaligned addresses keep a low bit set and so never match. */
 	if (__builtin_expect(e->vpage != (vaddr & (MMU_PAGE_MASK | (size - 1))), 0))

@@ -408,8 +408,8 @@ static int machine_add_translators(struct machine *m, const struct machine_confi
 				   char *errbuf, size_t errlen)
 {
 	struct dbt_options opts = {
-		.code_cache_size = cfg->code_cache_size ? cfg->code_cache_size
-							: DBT_CODE_CACHE_DEFAULT,
+		.code_cache_size =
+			cfg->code_cache_size ? cfg->code_cache_size : DBT_CODE_CACHE_DEFAULT,
 		.ret_array = cfg->ret_array,
 		.lockstep = cfg->lockstep,
 	};
