@@ -114,6 +114,7 @@ int main(int argc, char **argv)
 		.code_cache_size = opts.code_cache_size,
 		.ret_array = !opts.no_ret_array,
 		.lockstep = opts.check_lockstep,
+		.count_t3 = opts.stats,
 	};
 	/*
 	 * Block the termination signals before any thread exists (the UART's

@@ -198,8 +198,15 @@ static struct json_object *worker_api_translator_json(const struct machine *m)
 	obj = json_object_new_object();
 	if (!obj)
 		return NULL;
-	for (unsigned i = 0; i < DBT_STAT_COUNT; i++)
-		json_object_object_add(obj, dbt_stat_names[i], json_object_new_uint64(stat[i]));
+	for (unsigned i = 0; i < DBT_STAT_COUNT; i++) {
+		bool counted =
+			dbt_get_options(&m->harts[0])->count_t3 ||
+			(i != DBT_STAT_CALLS && i != DBT_STAT_RETURNS && i != DBT_STAT_RET_HITS);
+
+		/* null: not counted unless the worker runs with --stats */
+		json_object_object_add(obj, dbt_stat_names[i],
+				       counted ? json_object_new_uint64(stat[i]) : NULL);
+	}
 	json_object_object_add(obj, "ret_array",
 			       json_object_new_boolean(dbt_get_options(&m->harts[0])->ret_array));
 	return obj;

@@ -59,6 +59,13 @@ struct dbt_options {
 	uint64_t code_cache_size; /* bytes of host code per hart */
 	bool ret_array;		  /* T3 on (the default) */
 	bool lockstep;		  /* check every block against the interpreter */
+	/*
+	 * Count every T3 call, return and hit. Off by default: three memory
+	 * increments on the hottest paths measurably slow call-heavy code
+	 * (call-rec about 2x); confirm failures and back-ups, on slow paths,
+	 * are always counted.
+	 */
+	bool count_t3;
 };
 
 /* Exit status of a run stopped by a lockstep divergence. */

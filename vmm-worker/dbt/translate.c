@@ -622,7 +622,8 @@ static void gen_t3_call(struct dbt_gen *g, bool dynamic, uint64_t target, uint64
 	struct dbt_confirm *c = &g->confirm[g->n_confirm++];
 	struct x86_mem slot;
 
-	gen_stat_inc(g, DBT_STAT_CALLS);
+	if (g->d->opts.count_t3)
+		gen_stat_inc(g, DBT_STAT_CALLS);
 	x86_load(&g->b, 8, RDX, CPU_MEM(OFF(dbt_ret)));
 	if (dynamic) {
 		x86_mov_rr(&g->b, 8, RCX, RAX);
@@ -688,7 +689,8 @@ static void gen_jalr(struct dbt_gen *g, const struct insn *in, uint64_t pc)
 	gen_spill(g);
 	if (t3 && in->rd == 0 && is_link(in->rs1)) {
 		/* A return: jump to whatever the call to our function left in the array. */
-		gen_stat_inc(g, DBT_STAT_RETURNS);
+		if (g->d->opts.count_t3)
+			gen_stat_inc(g, DBT_STAT_RETURNS);
 		x86_load(&g->b, 8, RDX, CPU_MEM(OFF(dbt_ret)));
 		x86_load(&g->b, 8, RCX, CPU_MEM(OFF(dbt_t3_fn)));
 		x86_shift_ri(&g->b, 8, X86_SHR, RCX, 1);
@@ -1045,7 +1047,8 @@ static void gen_confirms(struct dbt_gen *g)
 		x86_mov_ri(&g->b, RCX, c->ret_pc);
 		x86_alu_rr(&g->b, 8, X86_CMP, RAX, RCX);
 		miss = x86_jcc(&g->b, X86_CC_NE, g->b.p);
-		gen_stat_inc(g, DBT_STAT_RET_HITS);
+		if (g->d->opts.count_t3)
+			gen_stat_inc(g, DBT_STAT_RET_HITS);
 		gen_exit_slot(g, c->ret_pc);
 		if (miss)
 			x86_patch_rel32(miss, g->b.p);

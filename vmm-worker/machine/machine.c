@@ -412,6 +412,7 @@ static int machine_add_translators(struct machine *m, const struct machine_confi
 			cfg->code_cache_size ? cfg->code_cache_size : DBT_CODE_CACHE_DEFAULT,
 		.ret_array = cfg->ret_array,
 		.lockstep = cfg->lockstep,
+		.count_t3 = cfg->count_t3,
 	};
 	int ret;
 

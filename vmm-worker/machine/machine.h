@@ -109,6 +109,7 @@ struct machine_config {
 	uint64_t code_cache_size; /* per hart, 0 for the default */
 	bool ret_array;		  /* T3 (--no-ret-array turns it off) */
 	bool lockstep;		  /* --check-lockstep */
+	bool count_t3;		  /* --stats: count every T3 call, return and hit */
 };
 
 /*
