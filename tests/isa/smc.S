@@ -7,7 +7,8 @@
  * the next instruction of its own straight-line block (fence.i in between),
  * 16-bit and 32-bit rewrites (including a rewrite that turns a nop into a
  * jump, and one of a block's first instruction reached by a branch), and the
- * same code copied to two pages, run in both, then one page rewritten.
+ * same code copied to two pages, run in both, then one page rewritten, and
+ * a page that holds both code and data.
  *
  * The code run from the buffers is copied from templates (after TEST_END)
  * that are never run in place: their bytes are the program.
@@ -211,6 +212,35 @@ TEST_START
 	RUN(buf1, 1)
 	la t0, buf1
 	CHECK_REG(37, a0, t0)
+
+	/*
+	 * (f) a page that mixes code and data: stores to its data lines (which
+	 * need no invalidation), code written next to hot code, then the hot
+	 * code rewritten (which does)
+	 */
+	COPY(buf1, t_a1, t_a1_end)
+	RUN(buf1, 50)
+	CHECK(38, a0, 0x111)
+	la t0, buf1 + 1024
+	li t1, 1000
+4:	sd t1, 0(t0)
+	sw t1, 8(t0)
+	sb t1, 63(t0)
+	addi t1, t1, -1
+	bnez t1, 4b
+	COPY(buf1 + 2048, t_a2, t_a2_end)
+	RUN(buf1 + 2048, 20)
+	CHECK(39, a0, 0x223)
+	RUN(buf1, 20)
+	CHECK(40, a0, 0x111)
+	COPY(buf1, t_a3, t_a3_end)
+	RUN(buf1, 1)
+	CHECK(41, a0, 0x33000)
+	RUN(buf1 + 2048, 1)
+	CHECK(42, a0, 0x223)
+	la t0, buf1 + 1024
+	ld t1, 0(t0)
+	CHECK(43, t1, 1)
 	TEST_PASS
 
 /* code_copy: copy halfwords [a1, a2) to a0 (clobbers a0, a1, t0). */

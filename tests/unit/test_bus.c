@@ -113,12 +113,29 @@ static void test_bus_htif_watch(void **state)
 	free(m);
 }
 
+/* The code-line bits of a store: every 64-byte line it touches, none past its page. */
+static void test_bus_code_line_mask(void **state)
+{
+	(void)state;
+	assert_int_equal(bus_code_line_mask(0x80000000, 1), 1);
+	assert_int_equal(bus_code_line_mask(0x80000000, 8), 1);
+	assert_int_equal(bus_code_line_mask(0x8000003f, 1), 1);
+	assert_int_equal(bus_code_line_mask(0x8000003c, 8), 3);
+	assert_int_equal(bus_code_line_mask(0x80000040, 64), 2);
+	assert_int_equal(bus_code_line_mask(0x80000fff, 1), 1ull << 63);
+	assert_int_equal(bus_code_line_mask(0x80000fc0, 256), 1ull << 63);
+	assert_int_equal(bus_code_line_mask(0x80000000, 4096), ~0ull);
+	assert_int_equal(bus_code_line_mask(0x80000f00, 256), 0xfull << 60);
+	assert_int_equal(bus_code_line_mask(0x80000010, 0x100), 0x1f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bus_register_overlaps),
 		cmocka_unit_test(test_bus_dispatch),
 		cmocka_unit_test(test_bus_htif_watch),
+		cmocka_unit_test(test_bus_code_line_mask),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -54,6 +54,20 @@ static inline bool mmu_code_page(const struct bus *bus, uint64_t paddr)
 			       __ATOMIC_RELAXED);
 }
 
+/*
+ * Whether a store to [paddr, paddr + size) (within one page) may hit
+ * translated code: a code page, and one of the lines that hold code.
+ * Stores to the data lines of a page that mixes code and data miss.
+ */
+static inline bool mmu_code_write(const struct bus *bus, uint64_t paddr, unsigned size)
+{
+	uint64_t page = (paddr - bus->ram_base) >> MMU_PAGE_SHIFT;
+
+	return mmu_code_page(bus, paddr) &&
+	       (__atomic_load_n(&bus->code_lines[page], __ATOMIC_ACQUIRE) &
+		bus_code_line_mask(paddr, size));
+}
+
 /* The privilege an access is checked with: MPRV lends MPP to M-mode data accesses. */
 static enum cpu_priv mmu_access_priv(const struct cpu *cpu, enum mmu_access access)
 {
@@ -217,7 +231,7 @@ static int mmu_phys_write(struct cpu *cpu, uint64_t paddr, unsigned size, uint64
 	uint8_t *host = bus_ram_ptr(&cpu->machine->bus, paddr, size, true);
 
 	if (host) {
-		if (mmu_code_page(&cpu->machine->bus, paddr))
+		if (mmu_code_write(&cpu->machine->bus, paddr, size))
 			dbt_note_code_write(cpu->machine, cpu, paddr, size);
 		if (cpu->journal)
 			dbt_journal_ram_write(cpu, paddr, size, host);
@@ -387,7 +401,7 @@ void *mmu_atomic_ptr(struct cpu *cpu, uint64_t vaddr, unsigned size, bool is_loa
 		trap_raise(cpu, mmu_access_fault[access], vaddr);
 		return NULL;
 	}
-	if (!is_load && mmu_code_page(bus, pa))
+	if (!is_load && mmu_code_write(bus, pa, size))
 		dbt_note_code_write(cpu->machine, cpu, pa, size);
 	if (!is_load && cpu->journal)
 		dbt_journal_ram_write(cpu, pa, size, host);

@@ -180,8 +180,16 @@ void dbt_note_code_write(struct machine *m, struct cpu *writer, uint64_t paddr, 
 		if (!d)
 			continue;
 		for (uint64_t page = first; page <= last && page < d->ram_pages; page++) {
+			uint64_t lo =
+				page == first ? paddr : m->bus.ram_base + (page << MMU_PAGE_SHIFT);
+			uint64_t hi = m->bus.ram_base + ((page + 1) << MMU_PAGE_SHIFT);
+
+			if (hi > paddr + len)
+				hi = paddr + (len ? len : 1);
 			if (!(__atomic_load_n(&m->bus.code_pages[page], __ATOMIC_RELAXED) &
-			      dbt_hart_bit(d)))
+			      dbt_hart_bit(d)) ||
+			    !(__atomic_load_n(&m->bus.code_lines[page], __ATOMIC_ACQUIRE) &
+			      bus_code_line_mask(lo, hi - lo)))
 				continue;
 			if (cpu == writer) {
 				if (dbt_invalidate_range(d, paddr, len))
@@ -293,13 +301,23 @@ static void dbt_apply_pending(struct dbt *d)
 	pthread_mutex_unlock(&d->pending_lock);
 }
 
-/* A page becomes a code page: no writable TLB entry may map it any more. */
-static void dbt_mark_code_page(struct dbt *d, uint64_t page)
+/*
+ * A block is about to be translated at @ppc: its page becomes a code page
+ * (no writable TLB entry may map it any more) and the lines the block can
+ * reach become code lines. Both are set before the guest bytes are read,
+ * so that a racing store is seen; a block never crosses its page and holds
+ * at most DBT_BLOCK_MAX_INSNS instructions, whose bytes the lines cover.
+ */
+static void dbt_mark_code(struct dbt *d, uint64_t ppc, uint64_t page)
 {
 	struct machine *m = d->cpu->machine;
-	uint32_t old =
-		__atomic_fetch_or(&m->bus.code_pages[page], dbt_hart_bit(d), __ATOMIC_SEQ_CST);
+	uint64_t len = MMU_PAGE_SIZE - (ppc & ~MMU_PAGE_MASK);
+	uint32_t old;
 
+	if (len > DBT_BLOCK_MAX_INSNS * 4)
+		len = DBT_BLOCK_MAX_INSNS * 4;
+	__atomic_fetch_or(&m->bus.code_lines[page], bus_code_line_mask(ppc, len), __ATOMIC_SEQ_CST);
+	old = __atomic_fetch_or(&m->bus.code_pages[page], dbt_hart_bit(d), __ATOMIC_SEQ_CST);
 	if (old)
 		return;
 	/*
@@ -348,13 +366,13 @@ static struct dbt_block *dbt_lookup(struct dbt *d, struct cpu *cpu)
 
 	t0 = dbt_now_ns();
 	page = (ppc - bus->ram_base) >> MMU_PAGE_SHIFT;
-	dbt_mark_code_page(d, page);
+	dbt_mark_code(d, ppc, page);
 	host += ppc & ~MMU_PAGE_MASK;
 	b = dbt_translate(d, vpc, ppc, host, (unsigned)(MMU_PAGE_SIZE - (ppc & ~MMU_PAGE_MASK)),
 			  &full);
 	if (!b && full) {
 		dbt_flush(d);
-		dbt_mark_code_page(d, page);
+		dbt_mark_code(d, ppc, page);
 		b = dbt_translate(d, vpc, ppc, host,
 				  (unsigned)(MMU_PAGE_SIZE - (ppc & ~MMU_PAGE_MASK)), &full);
 	}

@@ -54,6 +54,12 @@ struct bus {
 	 */
 	uint32_t *code_pages;
 	/*
+	 * With the translator: per RAM page, a bit per 64-byte line that may
+	 * hold translated code (any hart's; bits are only ever added). A store
+	 * to a code page that misses these lines needs no invalidation.
+	 */
+	uint64_t *code_lines;
+	/*
 	 * With the translator: a device is about to write guest RAM (DMA), which
 	 * may hold translated code. NULL under the interpreter.
 	 */
@@ -61,6 +67,18 @@ struct bus {
 	struct bus_region regions[BUS_MAX_REGIONS];
 	unsigned region_count;
 };
+
+#define BUS_CODE_LINE_SHIFT 6 /* 64-byte lines, 64 of them in a 4 KiB page */
+
+/* The code_lines bits of [paddr, paddr + len) within its page (len ≥ 1). */
+static inline uint64_t bus_code_line_mask(uint64_t paddr, uint64_t len)
+{
+	unsigned first = (unsigned)(paddr & 0xfff) >> BUS_CODE_LINE_SHIFT;
+	uint64_t end = (paddr & 0xfff) + len;
+	unsigned last = end >= 0x1000 ? 63 : (unsigned)((end - 1) >> BUS_CODE_LINE_SHIFT);
+
+	return (~0ull >> (63 - last)) & (~0ull << first);
+}
 
 /* Register a device range. Returns 0, -ENOSPC or -EEXIST (overlap). */
 int bus_register(struct bus *bus, uint64_t base, uint64_t size, const struct mmio_ops *ops,

@@ -419,7 +419,8 @@ static int machine_add_translators(struct machine *m, const struct machine_confi
 	if (!cfg->translate || cfg->trace)
 		return 0;
 	m->bus.code_pages = calloc(m->bus.ram_size >> MMU_PAGE_SHIFT, sizeof(uint32_t));
-	if (!m->bus.code_pages) {
+	m->bus.code_lines = calloc(m->bus.ram_size >> MMU_PAGE_SHIFT, sizeof(uint64_t));
+	if (!m->bus.code_pages || !m->bus.code_lines) {
 		snprintf(errbuf, errlen, "cannot allocate the translator's page map");
 		return -ENOMEM;
 	}
@@ -655,6 +656,8 @@ void machine_fini(struct machine *m)
 		dbt_destroy(&m->harts[i]);
 	free(m->bus.code_pages);
 	m->bus.code_pages = NULL;
+	free(m->bus.code_lines);
+	m->bus.code_lines = NULL;
 	/* In reverse: devices go before what they drive (the PLIC). */
 	for (unsigned i = m->bus.region_count; i-- > 0;) {
 		const struct bus_region *r = &m->bus.regions[i];
