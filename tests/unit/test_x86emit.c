@@ -615,7 +615,30 @@ static void test_sse(void **state)
 				x86_sse_rr(fresh(), false, ops[o].op, x, r);
 				check("%sss xmm%u, xmm%u", ops[o].name, x, r);
 			}
+			x86_ucomis_rr(fresh(), true, x, r);
+			check("ucomisd xmm%u, xmm%u", x, r);
+			x86_ucomis_rr(fresh(), false, x, r);
+			check("ucomiss xmm%u, xmm%u", x, r);
 		}
+	for (unsigned i = 0; i < NMEM; i++) {
+		struct x86_mem m = mem_case(i);
+		unsigned x = i % 16;
+
+		x86_movs_load(fresh(), true, x, m);
+		check("movsd xmm%u, %s", x, wmem_text(8, m));
+		x86_movs_load(fresh(), false, x, m);
+		check("movss xmm%u, %s", x, wmem_text(4, m));
+		x86_movs_store(fresh(), true, m, x);
+		check("movsd %s, xmm%u", wmem_text(8, m), x);
+		x86_movs_store(fresh(), false, m, x);
+		check("movss %s, xmm%u", wmem_text(4, m), x);
+		for (unsigned o = 0; o < 5; o++) {
+			x86_sse_rm(fresh(), true, ops[o].op, x, m);
+			check("%ssd xmm%u, %s", ops[o].name, x, wmem_text(8, m));
+			x86_sse_rm(fresh(), false, ops[o].op, x, m);
+			check("%sss xmm%u, %s", ops[o].name, x, wmem_text(4, m));
+		}
+	}
 }
 
 /* ---- control flow ---- */

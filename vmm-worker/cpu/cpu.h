@@ -120,7 +120,6 @@ struct cpu {
 	void *dbt_last_exit; /* the chainable exit the last block left by */
 	uint64_t dbt_stat[16] __attribute__((aligned(64))); /* enum dbt_stat counters */
 	struct dbt_journal *journal;			    /* --check-lockstep only */
-	uint32_t dbt_mxcsr[2]; /* translated FP: [0] flags clear, [1] scratch */
 };
 
 /* Initialise a hart in its reset state: M-mode, pc = reset_pc. */

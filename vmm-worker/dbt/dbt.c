@@ -495,7 +495,9 @@ int dbt_run(struct cpu *cpu, uint64_t budget)
 			dbt_chain(d, cpu, b);
 		cpu->dbt_budget = DBT_SLICE;
 		d->budget_start = DBT_SLICE;
+		dbt_fp_clean();
 		d->enter(cpu, b->code);
+		dbt_fp_fold(cpu);
 		dbt_sync_counters(d, cpu);
 		done = cpu->csr.minstret - start;
 		/* a step that retired nothing (a trap) still makes progress */
@@ -508,7 +510,9 @@ int dbt_run(struct cpu *cpu, uint64_t budget)
 
 int dbt_helper_op(struct cpu *cpu, const struct dbt_hinsn *h)
 {
+	dbt_fp_fold(cpu);
 	cpu_exec_insn(cpu, &h->in, h->pc, false);
+	dbt_fp_clean();
 	if (cpu->trapped) {
 		cpu->pc = cpu->next_pc;
 		return 2;
@@ -525,7 +529,9 @@ void dbt_helper_sys(struct cpu *cpu, const struct dbt_hinsn *h)
 {
 	/* the instruction may read or write the counters: bring them up to date */
 	dbt_sync_counters(cpu->dbt, cpu);
+	dbt_fp_fold(cpu);
 	cpu_exec_insn(cpu, &h->in, h->pc, true);
+	dbt_fp_clean();
 	cpu->dbt->exit_now = false;
 	cpu->pc = cpu->next_pc;
 }
@@ -582,8 +588,6 @@ int dbt_create(struct cpu *cpu, const struct dbt_options *opts)
 	d->seen_priv = -1;
 	d->seen_map_gen = cpu->mmu.map_gen;
 	d->seen_pmp_gen = cpu->mmu.pmp_gen;
-	/* round to nearest, every exception masked, no flag raised */
-	cpu->dbt_mxcsr[0] = 0x1f80;
 	cpu->dbt = d;
 	return 0;
 fail:

@@ -8,8 +8,11 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <xmmintrin.h>
 
+#include "../cpu/cpu.h"
 #include "../cpu/decode.h"
+#include "../cpu/fpu.h"
 #include "dbt.h"
 
 /* Longest block, in guest instructions (a block never crosses a guest page). */
@@ -147,6 +150,37 @@ bool dbt_lockstep_block(struct dbt *d, struct cpu *cpu, struct dbt_block *b);
 void dbt_sync_counters(struct dbt *d, struct cpu *cpu);
 
 /* Helpers called from translated code (dbt.c). */
+/*
+ * Translated F/D arithmetic leaves its exception flags in the host's MXCSR,
+ * which is sticky like fflags: the guest's fflags are cpu->fflags OR those.
+ * The fast paths run only where x86 and RISC-V raise the same flags (round
+ * to nearest even, a result that is not a NaN), and the denormal-operand
+ * flag, which RISC-V lacks, is dropped. C folds them in whenever it takes
+ * over from translated code (helpers, exits), and clears any its own code
+ * raised before handing back.
+ */
+#define DBT_MXCSR_FLAGS 0x3fu
+
+static inline void dbt_fp_fold(struct cpu *cpu)
+{
+	unsigned m = _mm_getcsr();
+
+	if (m & DBT_MXCSR_FLAGS) {
+		cpu->fflags |= (m & 0x01 ? FPU_FLAG_NV : 0) | (m & 0x04 ? FPU_FLAG_DZ : 0) |
+			       (m & 0x08 ? FPU_FLAG_OF : 0) | (m & 0x10 ? FPU_FLAG_UF : 0) |
+			       (m & 0x20 ? FPU_FLAG_NX : 0);
+		_mm_setcsr(m & ~DBT_MXCSR_FLAGS);
+	}
+}
+
+static inline void dbt_fp_clean(void)
+{
+	unsigned m = _mm_getcsr();
+
+	if (m & DBT_MXCSR_FLAGS)
+		_mm_setcsr(m & ~DBT_MXCSR_FLAGS);
+}
+
 int dbt_helper_op(struct cpu *cpu, const struct dbt_hinsn *h);
 void dbt_helper_sys(struct cpu *cpu, const struct dbt_hinsn *h);
 

@@ -283,7 +283,9 @@ bool dbt_lockstep_block(struct dbt *d, struct cpu *cpu, struct dbt_block *b)
 	j->mode = DBT_JOURNAL_RECORD;
 	cpu->dbt_budget = b->n_insns + 1;
 	d->budget_start = cpu->dbt_budget;
+	dbt_fp_clean();
 	d->enter(cpu, b->code);
+	dbt_fp_fold(cpu);
 	dbt_sync_counters(d, cpu);
 	j->mode = DBT_JOURNAL_OFF;
 	cpu->dbt_last_exit = NULL;

@@ -59,7 +59,6 @@ struct dbt_ool {
 	enum dbt_ool_kind kind;
 	uint8_t *fields[6]; /* jcc rel32s to point at the out-of-line code */
 	unsigned n_fields;
-	bool clear_mxcsr;    /* an SSE fast path: clear MXCSR's sticky flags first */
 	uint32_t dirty;	     /* DBT_OOL_SLOW: the dirty assigned registers at the site */
 	uint8_t *resume;     /* DBT_OOL_SLOW: where to continue */
 	struct dbt_hinsn *h; /* DBT_OOL_SLOW: the instruction */
@@ -94,6 +93,13 @@ struct dbt_gen {
 	 */
 	uint8_t host[32];
 	uint32_t assigned, dirty;
+	/*
+	 * mstatus.FS is dirty from here to the end of the block: an F/D
+	 * instruction that writes an f register checked it, and its slow path
+	 * (the interpreter) makes it dirty or traps. Nothing inside a block
+	 * can clean it: CSR writes and xRET end blocks.
+	 */
+	bool fs_dirty;
 };
 
 /* The host registers guest registers are kept in: preserved across helper calls. */
@@ -390,7 +396,7 @@ static void gen_shadd(struct dbt_gen *g, const struct insn *in, unsigned shift, 
  * address with its page offset cleared but its low alignment bits kept, so
  * a misaligned access always misses), else the helper does everything.
  */
-static void gen_fp_check_fs(struct dbt_gen *g, struct dbt_ool *o);
+static void gen_fp_check_fs(struct dbt_gen *g, struct dbt_ool *o, bool writes_f);
 static void gen_helper_op(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index);
 
 static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
@@ -400,10 +406,9 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 	struct dbt_ool *o = &g->ool[g->n_ool++];
 
 	o->n_fields = 0;
-	o->clear_mxcsr = false;
 	o->dirty = g->dirty;
 	if (fp) /* fld/fsd: FS must be dirty (fld writes an f register; fsd just needs it on) */
-		gen_fp_check_fs(g, o);
+		gen_fp_check_fs(g, o, !store);
 
 	gen_load_x(g, RAX, in->rs1);
 	g->rax_holds = -1; /* rax becomes the address, then the host pointer */
@@ -453,11 +458,13 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 /*
  * F/D fast paths. They run only when the outcome is sure to be what the
  * interpreter computes: mstatus.FS already dirty (so nothing to update),
- * round to nearest even (static, or dynamic with frm = 0), a result that
- * is not a NaN (x86 and RISC-V NaNs differ), and no exception flag that
- * is not accrued already (only "inexact" with NX already set passes).
- * Anything else jumps to the slow path: the interpreter's exec function,
- * which the result is not written before.
+ * round to nearest even (static, or dynamic with frm = 0), single-precision
+ * operands properly NaN-boxed, and a result that is not a NaN (x86 and
+ * RISC-V NaNs differ). Under those conditions x86 raises exactly the IEEE
+ * flags RISC-V does (tininess after rounding on both); they accumulate in
+ * MXCSR, which C folds into fflags (dbt_fp_fold). Anything else jumps to
+ * the slow path, the interpreter's exec function, before the result is
+ * written.
  */
 static struct dbt_ool *gen_fp_slow(struct dbt_gen *g, const struct insn *in, uint64_t pc,
 				   unsigned index)
@@ -468,7 +475,6 @@ static struct dbt_ool *gen_fp_slow(struct dbt_gen *g, const struct insn *in, uin
 	o->h = gen_hinsn(g, in, pc);
 	o->index = index;
 	o->n_fields = 0;
-	o->clear_mxcsr = false;
 	o->dirty = g->dirty;
 	return o;
 }
@@ -478,28 +484,29 @@ static void gen_fp_jump_slow(struct dbt_gen *g, struct dbt_ool *o, enum x86_cond
 	o->fields[o->n_fields++] = x86_jcc(&g->b, cc, g->b.p);
 }
 
-/* FS must be dirty (rax, rcx clobbered). */
-static void gen_fp_check_fs(struct dbt_gen *g, struct dbt_ool *o)
+/*
+ * FS must be dirty (rax clobbered); checked once per block by the first
+ * instruction that writes an f register (@writes_f), whose slow path makes
+ * it so. fsd and fmv.x.d check it each time until then.
+ */
+static void gen_fp_check_fs(struct dbt_gen *g, struct dbt_ool *o, bool writes_f)
 {
+	if (g->fs_dirty)
+		return;
 	g->rax_holds = -1;
-	x86_load(&g->b, 8, RAX, CPU_MEM(OFF(csr.mstatus)));
-	x86_shift_ri(&g->b, 4, X86_SHR, RAX, 13);
-	x86_alu_ri(&g->b, 4, X86_AND, RAX, 3);
-	x86_alu_ri(&g->b, 4, X86_CMP, RAX, 3);
+	x86_load(&g->b, 4, RAX, CPU_MEM(OFF(csr.mstatus)));
+	x86_not(&g->b, 4, RAX);
+	x86_test_ri(&g->b, 4, RAX, 3 << 13);
 	gen_fp_jump_slow(g, o, X86_CC_NE);
+	if (writes_f)
+		g->fs_dirty = true;
 }
 
-/* Load f[r] into xmm@x; single precision must be properly NaN-boxed (else slow). */
-static void gen_fp_operand(struct dbt_gen *g, struct dbt_ool *o, unsigned r, unsigned x, bool dbl)
+/* A single-precision operand must be NaN-boxed: its upper half all ones. */
+static void gen_fp_check_box(struct dbt_gen *g, struct dbt_ool *o, unsigned r)
 {
-	x86_load(&g->b, 8, RAX, CPU_MEM(OFF(f) + 8 * r));
-	if (!dbl) {
-		x86_mov_rr(&g->b, 8, RCX, RAX);
-		x86_shift_ri(&g->b, 8, X86_SHR, RCX, 32);
-		x86_alu_ri(&g->b, 4, X86_CMP, RCX, -1);
-		gen_fp_jump_slow(g, o, X86_CC_NE);
-	}
-	x86_movq_xr(&g->b, x, RAX);
+	x86_alu_mi(&g->b, 4, X86_CMP, CPU_MEM(OFF(f) + 8 * r + 4), -1);
+	gen_fp_jump_slow(g, o, X86_CC_NE);
 }
 
 /* fadd, fsub, fmul, fdiv, fsqrt in single (@dbl false) or double precision */
@@ -513,51 +520,28 @@ static void gen_fp_arith(struct dbt_gen *g, const struct insn *in, uint64_t pc, 
 		return;
 	}
 	o = gen_fp_slow(g, in, pc, index);
-	gen_fp_check_fs(g, o);
+	gen_fp_check_fs(g, o, true);
 	if (in->rm == 7) {
 		x86_alu_mi(&g->b, 4, X86_CMP, CPU_MEM(OFF(frm)), 0);
 		gen_fp_jump_slow(g, o, X86_CC_NE);
 	}
-	gen_fp_operand(g, o, in->rs1, 0, dbl);
-	if (op != X86_SSE_SQRT)
-		gen_fp_operand(g, o, in->rs2, 1, dbl);
-	/*
-	 * MXCSR's flags are sticky and not cleared here (ldmxcsr is slow): a
-	 * flag left by an earlier operation can only send this one to the slow
-	 * path, whose out-of-line code clears them.
-	 */
-	o->clear_mxcsr = true;
-	x86_sse_rr(&g->b, dbl, op, 0, op == X86_SSE_SQRT ? 0 : 1);
-	x86_stmxcsr(&g->b, CPU_MEM(OFF(dbt_mxcsr) + 4));
-	x86_movq_rx(&g->b, RAX, 0);
-	/* a NaN: |x| above the infinity */
-	if (dbl) {
-		x86_mov_rr(&g->b, 8, RCX, RAX);
-		x86_shift_ri(&g->b, 8, X86_SHL, RCX, 1);
-		x86_mov_ri(&g->b, RDX, 0xffe0000000000000ull);
-		x86_alu_rr(&g->b, 8, X86_CMP, RCX, RDX);
-	} else {
-		x86_mov_rr(&g->b, 4, RCX, RAX);
-		x86_shift_ri(&g->b, 4, X86_SHL, RCX, 1);
-		x86_alu_ri(&g->b, 4, X86_CMP, RCX, (int32_t)0xff000000u);
-	}
-	gen_fp_jump_slow(g, o, X86_CC_A);
-	/* flags: none, or only PE (inexact) when NX is accrued already */
-	x86_load(&g->b, 4, RCX, CPU_MEM(OFF(dbt_mxcsr) + 4));
-	x86_alu_ri(&g->b, 4, X86_AND, RCX, 0x3f);
-	x86_load(&g->b, 4, RDX, CPU_MEM(OFF(fflags)));
-	x86_alu_ri(&g->b, 4, X86_AND, RDX, 1);
-	x86_shift_ri(&g->b, 4, X86_SHL, RDX, 5);
-	x86_not(&g->b, 4, RDX);
-	x86_test_rr(&g->b, 4, RCX, RDX);
-	gen_fp_jump_slow(g, o, X86_CC_NE);
 	if (!dbl) {
-		/* NaN-box the single-precision result */
-		x86_mov_rr(&g->b, 4, RAX, RAX);
-		x86_mov_ri(&g->b, RCX, 0xffffffff00000000ull);
-		x86_alu_rr(&g->b, 8, X86_OR, RAX, RCX);
+		gen_fp_check_box(g, o, in->rs1);
+		if (op != X86_SSE_SQRT && in->rs2 != in->rs1)
+			gen_fp_check_box(g, o, in->rs2);
 	}
-	x86_store(&g->b, 8, CPU_MEM(OFF(f) + 8 * in->rd), RAX);
+	if (op == X86_SSE_SQRT) {
+		x86_sse_rm(&g->b, dbl, op, 0, CPU_MEM(OFF(f) + 8 * in->rs1));
+	} else {
+		x86_movs_load(&g->b, dbl, 0, CPU_MEM(OFF(f) + 8 * in->rs1));
+		x86_sse_rm(&g->b, dbl, op, 0, CPU_MEM(OFF(f) + 8 * in->rs2));
+	}
+	/* a NaN result: unordered with itself (a quiet NaN compares without a flag) */
+	x86_ucomis_rr(&g->b, dbl, 0, 0);
+	gen_fp_jump_slow(g, o, X86_CC_P);
+	x86_movs_store(&g->b, dbl, CPU_MEM(OFF(f) + 8 * in->rd), 0);
+	if (!dbl) /* NaN-box the single-precision result */
+		x86_store_imm(&g->b, 4, CPU_MEM(OFF(f) + 8 * in->rd + 4), -1);
 	o->resume = g->b.p;
 	g->rax_holds = -1; /* the slow path rejoins here */
 }
@@ -567,7 +551,7 @@ static void gen_fsgnj_d(struct dbt_gen *g, const struct insn *in, uint64_t pc, u
 {
 	struct dbt_ool *o = gen_fp_slow(g, in, pc, index);
 
-	gen_fp_check_fs(g, o);
+	gen_fp_check_fs(g, o, true);
 	x86_load(&g->b, 8, RAX, CPU_MEM(OFF(f) + 8 * in->rs1));
 	if (in->rs1 != in->rs2) {
 		x86_load(&g->b, 8, RCX, CPU_MEM(OFF(f) + 8 * in->rs2));
@@ -588,7 +572,7 @@ static void gen_fmv_d(struct dbt_gen *g, const struct insn *in, uint64_t pc, uns
 {
 	struct dbt_ool *o = gen_fp_slow(g, in, pc, index);
 
-	gen_fp_check_fs(g, o);
+	gen_fp_check_fs(g, o, !to_x);
 	if (to_x) {
 		x86_load(&g->b, 8, RAX, CPU_MEM(OFF(f) + 8 * in->rs1));
 		gen_store_x(g, in->rd, RAX);
@@ -1007,8 +991,6 @@ static void gen_out_of_line(struct dbt_gen *g)
 			uint32_t dirty = g->dirty;
 			uint8_t *failed;
 
-			if (o->clear_mxcsr)
-				x86_ldmxcsr(&g->b, CPU_MEM(OFF(dbt_mxcsr)));
 			/* the slow path needs struct cpu as it was at the site */
 			g->dirty = o->dirty;
 			gen_spill(g);

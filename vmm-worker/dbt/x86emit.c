@@ -714,6 +714,38 @@ void x86_sse_rr(struct x86_buf *b, bool dbl, enum x86_sse op, unsigned dst, unsi
 	enc_rr(b, dbl ? ENC_F2 : ENC_F3, OP2(0x0f, op), dst, src);
 }
 
+/* addsd xmm, m64 etc.: F2 0F op /r (F3 for single precision). */
+void x86_sse_rm(struct x86_buf *b, bool dbl, enum x86_sse op, unsigned dst, struct x86_mem m)
+{
+	if (!buf_room(b))
+		return;
+	enc_rm(b, dbl ? ENC_F2 : ENC_F3, OP2(0x0f, op), dst, m);
+}
+
+/* movsd xmm, m64: F2 0F 10 /r; movss xmm, m32: F3 0F 10 /r. */
+void x86_movs_load(struct x86_buf *b, bool dbl, unsigned xmm, struct x86_mem m)
+{
+	if (!buf_room(b))
+		return;
+	enc_rm(b, dbl ? ENC_F2 : ENC_F3, OP2(0x0f, 0x10), xmm, m);
+}
+
+/* movsd m64, xmm: F2 0F 11 /r; movss m32, xmm: F3 0F 11 /r. */
+void x86_movs_store(struct x86_buf *b, bool dbl, struct x86_mem m, unsigned xmm)
+{
+	if (!buf_room(b))
+		return;
+	enc_rm(b, dbl ? ENC_F2 : ENC_F3, OP2(0x0f, 0x11), xmm, m);
+}
+
+/* ucomisd: 66 0F 2E /r; ucomiss: 0F 2E /r. */
+void x86_ucomis_rr(struct x86_buf *b, bool dbl, unsigned a, unsigned c)
+{
+	if (!buf_room(b))
+		return;
+	enc_rr(b, dbl ? ENC_OPSIZE : 0, OP2(0x0f, 0x2e), a, c);
+}
+
 /* ldmxcsr m32: 0F AE /2. */
 void x86_ldmxcsr(struct x86_buf *b, struct x86_mem m)
 {

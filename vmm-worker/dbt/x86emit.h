@@ -227,6 +227,13 @@ enum x86_sse {
 	X86_SSE_SQRT = 0x51,
 };
 void x86_sse_rr(struct x86_buf *b, bool dbl, enum x86_sse op, unsigned dst, unsigned src);
+/* op xmm_dst, [m] for the same operations. */
+void x86_sse_rm(struct x86_buf *b, bool dbl, enum x86_sse op, unsigned dst, struct x86_mem m);
+/* movsd/movss xmm, [m] (the rest of xmm cleared) and movsd/movss [m], xmm. */
+void x86_movs_load(struct x86_buf *b, bool dbl, unsigned xmm, struct x86_mem m);
+void x86_movs_store(struct x86_buf *b, bool dbl, struct x86_mem m, unsigned xmm);
+/* ucomisd/ucomiss a, c: ZF, PF, CF from an unordered compare (PF: a NaN). */
+void x86_ucomis_rr(struct x86_buf *b, bool dbl, unsigned a, unsigned c);
 /* mfence: orders earlier stores before later loads, which TSO alone does not. */
 void x86_mfence(struct x86_buf *b);
 /* ldmxcsr [m] / stmxcsr [m]: load or store the SSE control/status register. */
