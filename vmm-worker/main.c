@@ -115,6 +115,7 @@ int main(int argc, char **argv)
 		.ret_array = !opts.no_ret_array,
 		.lockstep = opts.check_lockstep,
 		.count_t3 = opts.stats,
+		.perf_map = opts.perf_map,
 	};
 	/*
 	 * Block the termination signals before any thread exists (the UART's

@@ -32,6 +32,7 @@ const char options_usage[] =
 	"  --code-cache SIZE translated code per hart, e.g. 64M (default 64M)\n"
 	"  --stats           print the translator's counters on stderr at exit, and count\n"
 	"                    every T3 call, return and hit (which costs time)\n"
+	"  --perf-map        write /tmp/perf-PID.map, naming each translated block for perf\n"
 	"  --check-lockstep  check every translated block against the interpreter; a\n"
 	"                    divergence prints both states and exits with status 86\n"
 	"  --trace           print every executed instruction on stderr\n"
@@ -56,6 +57,7 @@ enum {
 	OPT_API_SOCKET,
 	OPT_CONSOLE_SOCKET,
 	OPT_NO_RET_ARRAY,
+	OPT_PERF_MAP,
 	OPT_CODE_CACHE,
 	OPT_CHECK_LOCKSTEP,
 	OPT_STATS,
@@ -83,6 +85,7 @@ static const struct option options_table[] = {
 	{ "code-cache", required_argument, NULL, OPT_CODE_CACHE },
 	{ "check-lockstep", no_argument, NULL, OPT_CHECK_LOCKSTEP },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "perf-map", no_argument, NULL, OPT_PERF_MAP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -230,6 +233,9 @@ int options_parse(int argc, char **argv, struct worker_options *opts, char *errb
 			break;
 		case OPT_NO_RET_ARRAY:
 			opts->no_ret_array = true;
+			break;
+		case OPT_PERF_MAP:
+			opts->perf_map = true;
 			break;
 		case OPT_CHECK_LOCKSTEP:
 			opts->check_lockstep = true;

@@ -22,6 +22,7 @@ struct worker_options {
 	unsigned smp;
 	bool trace;
 	bool interp;
+	bool perf_map;		  /* --perf-map: name translated blocks for perf */
 	bool no_ret_array;	  /* --no-ret-array: translate returns without T3 */
 	bool stats;		  /* --stats: print the translator's counters at exit */
 	bool check_lockstep;	  /* --check-lockstep: every block against the interpreter */

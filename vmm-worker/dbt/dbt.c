@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../cpu/cpu.h"
 #include "../cpu/pmp.h"
@@ -392,6 +393,9 @@ static struct dbt_block *dbt_lookup(struct dbt *d, struct cpu *cpu)
 	d->all = b;
 	cpu->dbt_stat[DBT_STAT_BLOCKS]++;
 	cpu->dbt_stat[DBT_STAT_CODE_BYTES] += b->code_bytes;
+	if (d->perf_map)
+		fprintf(d->perf_map, "%lx %x rv:%c:%llx\n", (unsigned long)(uintptr_t)b->code,
+			(unsigned)b->code_bytes, "USHM"[cpu->priv & 3], (unsigned long long)vpc);
 found:
 	jc->vpc = vpc;
 	jc->code = b->code;
@@ -471,14 +475,18 @@ int dbt_run(struct cpu *cpu, uint64_t budget)
 		if (cpu->csr.mcountinhibit & 5) {
 			/* counting that the blocks' prologues cannot express */
 			cpu->dbt_last_exit = NULL;
+			dbt_fp_fold(cpu);
 			cpu_step(cpu);
+			dbt_fp_clean();
 			done++;
 			continue;
 		}
 		b = dbt_lookup(d, cpu);
 		if (!b) {
 			cpu->dbt_last_exit = NULL;
+			dbt_fp_fold(cpu);
 			cpu_step(cpu);
+			dbt_fp_clean();
 			done++;
 			continue;
 		}
@@ -510,9 +518,9 @@ int dbt_run(struct cpu *cpu, uint64_t budget)
 
 int dbt_helper_op(struct cpu *cpu, const struct dbt_hinsn *h)
 {
+	/* no dbt_fp_clean() after: folding is idempotent, and ldmxcsr is slow */
 	dbt_fp_fold(cpu);
 	cpu_exec_insn(cpu, &h->in, h->pc, false);
-	dbt_fp_clean();
 	if (cpu->trapped) {
 		cpu->pc = cpu->next_pc;
 		return 2;
@@ -573,6 +581,20 @@ int dbt_create(struct cpu *cpu, const struct dbt_options *opts)
 		goto fail;
 	}
 	ret = dbt_emit_routines(d);
+	if (!ret && opts->perf_map) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+		d->perf_map = fopen(path, "a");
+		if (!d->perf_map) {
+			ret = -errno;
+			goto fail;
+		}
+		/* one write per line: every hart appends to the same file */
+		setvbuf(d->perf_map, NULL, _IOLBF, 0);
+		fprintf(d->perf_map, "%lx %zx rv:hart%u:routines\n",
+			(unsigned long)(uintptr_t)d->code, d->routines_end, cpu->hart_id);
+	}
 	if (ret)
 		goto fail;
 	if (d->opts.lockstep) {
@@ -596,6 +618,8 @@ fail:
 	free(d->lockstep_shadow);
 	if (d->code)
 		munmap(d->code, d->code_size);
+	if (d->perf_map)
+		fclose(d->perf_map);
 	free(d->page_blocks);
 	free(d->jc);
 	free(d->ret);
@@ -617,6 +641,8 @@ void dbt_destroy(struct cpu *cpu)
 		free(b);
 	}
 	munmap(d->code, d->code_size);
+	if (d->perf_map)
+		fclose(d->perf_map);
 	dbt_lockstep_fini(cpu);
 	free(d->lockstep_snap);
 	free(d->lockstep_shadow);

@@ -66,6 +66,11 @@ struct dbt_options {
 	 * are always counted.
 	 */
 	bool count_t3;
+	/*
+	 * Append "host-address size rv:priv:guest-pc" for every block to
+	 * /tmp/perf-PID.map, the file perf reads to name JIT code.
+	 */
+	bool perf_map;
 };
 
 /* Exit status of a run stopped by a lockstep divergence. */

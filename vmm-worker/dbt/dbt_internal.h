@@ -6,6 +6,7 @@
 #define VMM_DBT_INTERNAL_H
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <xmmintrin.h>
@@ -96,6 +97,7 @@ struct dbt {
 	uint8_t *jc_lookup; /* rax = guest pc: jump cache lookup, else dispatcher */
 	uint8_t *backup;    /* T3 back-up routine (rax = guest pc) */
 	size_t routines_end;
+	FILE *perf_map; /* --perf-map: /tmp/perf-PID.map, or NULL */
 
 	struct dbt_block *hash[DBT_HASH_SIZE];
 	struct dbt_block *all;
@@ -156,8 +158,10 @@ void dbt_sync_counters(struct dbt *d, struct cpu *cpu);
  * The fast paths run only where x86 and RISC-V raise the same flags (round
  * to nearest even, a result that is not a NaN), and the denormal-operand
  * flag, which RISC-V lacks, is dropped. C folds them in whenever it takes
- * over from translated code (helpers, exits), and clears any its own code
- * raised before handing back.
+ * over from translated code (helpers, exits); folding twice changes nothing,
+ * so MXCSR is cleared (ldmxcsr, which is slow) only where fflags may be
+ * written (CSR instructions, interpreted steps) and before entering
+ * translated code.
  */
 #define DBT_MXCSR_FLAGS 0x3fu
 

@@ -413,6 +413,7 @@ static int machine_add_translators(struct machine *m, const struct machine_confi
 		.ret_array = cfg->ret_array,
 		.lockstep = cfg->lockstep,
 		.count_t3 = cfg->count_t3,
+		.perf_map = cfg->perf_map,
 	};
 	int ret;
 

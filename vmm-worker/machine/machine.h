@@ -110,6 +110,7 @@ struct machine_config {
 	bool ret_array;		  /* T3 (--no-ret-array turns it off) */
 	bool lockstep;		  /* --check-lockstep */
 	bool count_t3;		  /* --stats: count every T3 call, return and hit */
+	bool perf_map;		  /* --perf-map */
 };
 
 /*
