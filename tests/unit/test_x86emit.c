@@ -619,6 +619,26 @@ static void test_sse(void **state)
 			check("ucomisd xmm%u, xmm%u", x, r);
 			x86_ucomis_rr(fresh(), false, x, r);
 			check("ucomiss xmm%u, xmm%u", x, r);
+			x86_comis_rr(fresh(), true, x, r);
+			check("comisd xmm%u, xmm%u", x, r);
+			x86_comis_rr(fresh(), false, x, r);
+			check("comiss xmm%u, xmm%u", x, r);
+			for (unsigned w = 4; w <= 8; w += 4) {
+				const char *name = reg_name(w, r);
+
+				x86_cvtsi2s(fresh(), true, w, x, r);
+				check("cvtsi2sd xmm%u, %s", x, name);
+				x86_cvtsi2s(fresh(), false, w, x, r);
+				check("cvtsi2ss xmm%u, %s", x, name);
+				x86_cvts2si(fresh(), true, false, w, r, x);
+				check("cvtsd2si %s, xmm%u", name, x);
+				x86_cvts2si(fresh(), true, true, w, r, x);
+				check("cvttsd2si %s, xmm%u", name, x);
+				x86_cvts2si(fresh(), false, false, w, r, x);
+				check("cvtss2si %s, xmm%u", name, x);
+				x86_cvts2si(fresh(), false, true, w, r, x);
+				check("cvttss2si %s, xmm%u", name, x);
+			}
 		}
 	for (unsigned i = 0; i < NMEM; i++) {
 		struct x86_mem m = mem_case(i);

@@ -584,6 +584,164 @@ static void gen_fmv_d(struct dbt_gen *g, const struct insn *in, uint64_t pc, uns
 	g->rax_holds = -1; /* the slow path rejoins here */
 }
 
+/*
+ * fcvt.w/l.s/d (signed): cvt(t)s?2si, whose "integer indefinite" answer
+ * (NaN or out of range, where RISC-V saturates instead) goes to the slow
+ * path; so does an exact INT_MIN, harmlessly.
+ */
+static void gen_fcvt_to_int(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
+			    bool dbl, unsigned w)
+{
+	struct dbt_ool *o;
+	bool truncate = in->rm == 1;
+
+	if (in->rm != 0 && in->rm != 1 && in->rm != 7) {
+		gen_helper_op(g, in, pc, index);
+		return;
+	}
+	o = gen_fp_slow(g, in, pc, index);
+	gen_fp_check_fs(g, o, false);
+	if (in->rm == 7) {
+		x86_alu_mi(&g->b, 4, X86_CMP, CPU_MEM(OFF(frm)), 0);
+		gen_fp_jump_slow(g, o, X86_CC_NE);
+	}
+	if (!dbl)
+		gen_fp_check_box(g, o, in->rs1);
+	x86_movs_load(&g->b, dbl, 0, CPU_MEM(OFF(f) + 8 * in->rs1));
+	x86_cvts2si(&g->b, dbl, truncate, w, RAX, 0);
+	g->rax_holds = -1;
+	if (w == 8) {
+		x86_mov_ri(&g->b, RCX, 1ull << 63);
+		x86_alu_rr(&g->b, 8, X86_CMP, RAX, RCX);
+	} else {
+		x86_alu_ri(&g->b, 4, X86_CMP, RAX, INT32_MIN);
+	}
+	gen_fp_jump_slow(g, o, X86_CC_E);
+	if (w == 4)
+		x86_movsxd_rr(&g->b, RAX, RAX);
+	gen_store_x(g, in->rd, RAX);
+	o->resume = g->b.p;
+	g->rax_holds = -1; /* the slow path rejoins here */
+}
+
+/* fcvt.s/d.w/l (signed): cvtsi2s?; int32 to double is exact in every rounding mode. */
+static void gen_fcvt_from_int(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
+			      bool dbl, unsigned w)
+{
+	bool exact = dbl && w == 4;
+	struct dbt_ool *o;
+
+	if (in->rm != 0 && in->rm != 7 && !(exact && in->rm <= 4)) {
+		gen_helper_op(g, in, pc, index);
+		return;
+	}
+	o = gen_fp_slow(g, in, pc, index);
+	gen_fp_check_fs(g, o, true);
+	if (in->rm == 7) {
+		/* dynamic: frm must be valid (else illegal), and RNE unless exact */
+		x86_alu_mi(&g->b, 4, X86_CMP, CPU_MEM(OFF(frm)), exact ? 4 : 0);
+		gen_fp_jump_slow(g, o, exact ? X86_CC_A : X86_CC_NE);
+	}
+	gen_load_x(g, RAX, in->rs1);
+	x86_cvtsi2s(&g->b, dbl, w, 0, RAX);
+	x86_movs_store(&g->b, dbl, CPU_MEM(OFF(f) + 8 * in->rd), 0);
+	if (!dbl)
+		x86_store_imm(&g->b, 4, CPU_MEM(OFF(f) + 8 * in->rd + 4), -1);
+	o->resume = g->b.p;
+	g->rax_holds = -1; /* the slow path rejoins here */
+}
+
+/*
+ * feq (quiet: ucomis), flt and fle (signaling: comis, operands swapped so
+ * that "above" and "above or equal" are false when unordered). x86 raises
+ * "invalid" exactly where RISC-V does; no slow path but FS and NaN-boxing.
+ */
+static void gen_fcmp(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
+		     bool dbl, int kind /* 0 eq, 1 lt, 2 le */)
+{
+	struct dbt_ool *o = gen_fp_slow(g, in, pc, index);
+
+	gen_fp_check_fs(g, o, false);
+	if (!dbl) {
+		gen_fp_check_box(g, o, in->rs1);
+		if (in->rs2 != in->rs1)
+			gen_fp_check_box(g, o, in->rs2);
+	}
+	x86_movs_load(&g->b, dbl, 0, CPU_MEM(OFF(f) + 8 * in->rs1));
+	x86_movs_load(&g->b, dbl, 1, CPU_MEM(OFF(f) + 8 * in->rs2));
+	g->rax_holds = -1;
+	if (kind == 0) {
+		x86_ucomis_rr(&g->b, dbl, 0, 1);
+		x86_setcc(&g->b, X86_CC_E, RAX);
+		x86_setcc(&g->b, X86_CC_NP, RCX);
+		x86_alu_rr(&g->b, 4, X86_AND, RAX, RCX);
+	} else {
+		x86_comis_rr(&g->b, dbl, 1, 0);
+		x86_setcc(&g->b, kind == 1 ? X86_CC_A : X86_CC_AE, RAX);
+	}
+	x86_movzx_rr(&g->b, 1, RAX, RAX);
+	gen_store_x(g, in->rd, RAX);
+	o->resume = g->b.p;
+	g->rax_holds = -1; /* the slow path rejoins here */
+}
+
+/*
+ * fsgnj/fsgnjn/fsgnjx in single (@dbl false: NaN-boxed operands, else the
+ * slow path) or double precision (fsgnj.d has its own): sign bits only,
+ * never a flag.
+ */
+static void gen_fsgnj(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
+		      bool dbl, int kind /* 0 j, 1 jn, 2 jx */)
+{
+	struct dbt_ool *o = gen_fp_slow(g, in, pc, index);
+	unsigned w = dbl ? 8 : 4, top = dbl ? 63 : 31;
+
+	gen_fp_check_fs(g, o, true);
+	if (!dbl) {
+		gen_fp_check_box(g, o, in->rs1);
+		if (in->rs2 != in->rs1)
+			gen_fp_check_box(g, o, in->rs2);
+	}
+	g->rax_holds = -1;
+	x86_load(&g->b, w, RAX, CPU_MEM(OFF(f) + 8 * in->rs1));
+	x86_load(&g->b, w, RCX, CPU_MEM(OFF(f) + 8 * in->rs2));
+	if (kind == 1)
+		x86_not(&g->b, w, RCX);
+	else if (kind == 2)
+		x86_alu_rr(&g->b, w, X86_XOR, RCX, RAX);
+	/* rax: rs1 without its sign; rcx: the sign alone */
+	x86_shift_ri(&g->b, w, X86_SHL, RAX, 1);
+	x86_shift_ri(&g->b, w, X86_SHR, RAX, 1);
+	x86_shift_ri(&g->b, w, X86_SHR, RCX, (uint8_t)top);
+	x86_shift_ri(&g->b, w, X86_SHL, RCX, (uint8_t)top);
+	x86_alu_rr(&g->b, w, X86_OR, RAX, RCX);
+	x86_store(&g->b, w, CPU_MEM(OFF(f) + 8 * in->rd), RAX);
+	if (!dbl)
+		x86_store_imm(&g->b, 4, CPU_MEM(OFF(f) + 8 * in->rd + 4), -1);
+	o->resume = g->b.p;
+	g->rax_holds = -1; /* the slow path rejoins here */
+}
+
+/* fmv.x.w (sign-extended low half, boxed or not) / fmv.w.x (NaN-boxed) */
+static void gen_fmv_w(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
+		      bool to_x)
+{
+	struct dbt_ool *o = gen_fp_slow(g, in, pc, index);
+
+	gen_fp_check_fs(g, o, !to_x);
+	g->rax_holds = -1;
+	if (to_x) {
+		x86_load_sx(&g->b, 4, RAX, CPU_MEM(OFF(f) + 8 * in->rs1));
+		gen_store_x(g, in->rd, RAX);
+	} else {
+		gen_load_x(g, RAX, in->rs1);
+		x86_store(&g->b, 4, CPU_MEM(OFF(f) + 8 * in->rd), RAX);
+		x86_store_imm(&g->b, 4, CPU_MEM(OFF(f) + 8 * in->rd + 4), -1);
+	}
+	o->resume = g->b.p;
+	g->rax_holds = -1; /* the slow path rejoins here */
+}
+
 /* An instruction the interpreter's exec function runs; the block goes on unless it says leave. */
 static void gen_helper_op(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index)
 {
@@ -893,6 +1051,43 @@ static enum gen_result gen_insn(struct dbt_gen *g, const struct insn *in, uint64
 		return GEN_NEXT;
 	case OP_FMV_D_X:
 		gen_fmv_d(g, in, pc, index, false);
+		return GEN_NEXT;
+	case OP_FMV_X_W:
+	case OP_FMV_W_X:
+		gen_fmv_w(g, in, pc, index, in->op == OP_FMV_X_W);
+		return GEN_NEXT;
+	case OP_FSGNJ_S:
+	case OP_FSGNJN_S:
+	case OP_FSGNJX_S:
+		gen_fsgnj(g, in, pc, index, false, in->op - OP_FSGNJ_S);
+		return GEN_NEXT;
+	case OP_FSGNJN_D:
+	case OP_FSGNJX_D:
+		gen_fsgnj(g, in, pc, index, true, in->op - OP_FSGNJ_D);
+		return GEN_NEXT;
+	case OP_FEQ_S:
+	case OP_FLT_S:
+	case OP_FLE_S:
+		gen_fcmp(g, in, pc, index, false, in->op - OP_FEQ_S);
+		return GEN_NEXT;
+	case OP_FEQ_D:
+	case OP_FLT_D:
+	case OP_FLE_D:
+		gen_fcmp(g, in, pc, index, true, in->op - OP_FEQ_D);
+		return GEN_NEXT;
+	case OP_FCVT_W_S:
+	case OP_FCVT_L_S:
+	case OP_FCVT_W_D:
+	case OP_FCVT_L_D:
+		gen_fcvt_to_int(g, in, pc, index, in->op == OP_FCVT_W_D || in->op == OP_FCVT_L_D,
+				in->op == OP_FCVT_L_S || in->op == OP_FCVT_L_D ? 8 : 4);
+		return GEN_NEXT;
+	case OP_FCVT_S_W:
+	case OP_FCVT_S_L:
+	case OP_FCVT_D_W:
+	case OP_FCVT_D_L:
+		gen_fcvt_from_int(g, in, pc, index, in->op == OP_FCVT_D_W || in->op == OP_FCVT_D_L,
+				  in->op == OP_FCVT_S_L || in->op == OP_FCVT_D_L ? 8 : 4);
 		return GEN_NEXT;
 	case OP_FENCE:
 		/*

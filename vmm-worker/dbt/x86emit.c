@@ -746,6 +746,32 @@ void x86_ucomis_rr(struct x86_buf *b, bool dbl, unsigned a, unsigned c)
 	enc_rr(b, dbl ? ENC_OPSIZE : 0, OP2(0x0f, 0x2e), a, c);
 }
 
+/* comisd: 66 0F 2F /r; comiss: 0F 2F /r. */
+void x86_comis_rr(struct x86_buf *b, bool dbl, unsigned a, unsigned c)
+{
+	if (!buf_room(b))
+		return;
+	enc_rr(b, dbl ? ENC_OPSIZE : 0, OP2(0x0f, 0x2f), a, c);
+}
+
+/* cvtsi2sd: F2 [REX.W] 0F 2A /r; cvtsi2ss: F3 [REX.W] 0F 2A /r. */
+void x86_cvtsi2s(struct x86_buf *b, bool dbl, unsigned w, unsigned xmm, enum x86_reg src)
+{
+	if (!buf_room(b))
+		return;
+	enc_rr(b, (dbl ? ENC_F2 : ENC_F3) | (w == 8 ? ENC_W : 0), OP2(0x0f, 0x2a), xmm, src);
+}
+
+/* cvt(t)sd2si: F2 [REX.W] 0F 2D/2C /r; cvt(t)ss2si: F3 [REX.W] 0F 2D/2C /r. */
+void x86_cvts2si(struct x86_buf *b, bool dbl, bool truncate, unsigned w, enum x86_reg dst,
+		 unsigned xmm)
+{
+	if (!buf_room(b))
+		return;
+	enc_rr(b, (dbl ? ENC_F2 : ENC_F3) | (w == 8 ? ENC_W : 0), OP2(0x0f, truncate ? 0x2c : 0x2d),
+	       dst, xmm);
+}
+
 /* ldmxcsr m32: 0F AE /2. */
 void x86_ldmxcsr(struct x86_buf *b, struct x86_mem m)
 {

@@ -234,6 +234,17 @@ void x86_movs_load(struct x86_buf *b, bool dbl, unsigned xmm, struct x86_mem m);
 void x86_movs_store(struct x86_buf *b, bool dbl, struct x86_mem m, unsigned xmm);
 /* ucomisd/ucomiss a, c: ZF, PF, CF from an unordered compare (PF: a NaN). */
 void x86_ucomis_rr(struct x86_buf *b, bool dbl, unsigned a, unsigned c);
+/* comisd/comiss a, c: like ucomis, but a quiet NaN raises "invalid" too. */
+void x86_comis_rr(struct x86_buf *b, bool dbl, unsigned a, unsigned c);
+/* cvtsi2sd/cvtsi2ss xmm, r32/r64 (w = 4 or 8): rounds by MXCSR. */
+void x86_cvtsi2s(struct x86_buf *b, bool dbl, unsigned w, unsigned xmm, enum x86_reg src);
+/*
+ * cvtsd2si/cvtss2si r32/r64, xmm (rounded by MXCSR) or, @truncate, the
+ * cvtt forms (toward zero); out of range or NaN gives the "integer
+ * indefinite" 1 << (w * 8 - 1).
+ */
+void x86_cvts2si(struct x86_buf *b, bool dbl, bool truncate, unsigned w, enum x86_reg dst,
+		 unsigned xmm);
 /* mfence: orders earlier stores before later loads, which TSO alone does not. */
 void x86_mfence(struct x86_buf *b);
 /* ldmxcsr [m] / stmxcsr [m]: load or store the SSE control/status register. */
