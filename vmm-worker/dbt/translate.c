@@ -228,11 +228,53 @@ static struct dbt_exit *gen_exit_slot(struct dbt_gen *g, uint64_t target)
 /* ---- instructions ---- */
 
 /* rd = rs1 op rs2 (or op imm): the two-operand x86 ALU forms. */
+/*
+ * rd = rs1 op rs2/imm straight in rd's host register (64-bit operations
+ * only): no round trip through rax. Returns false when the sequence would
+ * read rd after overwriting it (rs2 = rd != rs1, not commutative).
+ */
+static bool gen_alu_in_host(struct dbt_gen *g, const struct insn *in, enum x86_alu op, bool imm)
+{
+	enum x86_reg h = (enum x86_reg)g->host[in->rd];
+	bool commutes = op == X86_ADD || op == X86_AND || op == X86_OR || op == X86_XOR;
+	unsigned a = in->rs1, b = in->rs2;
+
+	if (!imm && b == in->rd && a != in->rd) {
+		if (!commutes)
+			return false;
+		a = in->rs2;
+		b = in->rs1;
+	}
+	if (imm && op == X86_ADD && a != in->rd && a != 0 && (g->assigned >> a & 1)) {
+		x86_lea(&g->b, h, x86_mem((enum x86_reg)g->host[a], (int32_t)in->imm));
+	} else if (imm && a == 0 && (op == X86_ADD || op == X86_OR || op == X86_XOR)) {
+		x86_mov_ri(&g->b, h, (uint64_t)in->imm);
+	} else {
+		if (a != in->rd)
+			gen_load_x(g, h, a);
+		if (imm) {
+			if (in->imm != 0 || op == X86_AND)
+				x86_alu_ri(&g->b, 8, op, h, (int32_t)in->imm);
+		} else if (b == 0) {
+			if (op == X86_AND)
+				x86_mov_ri(&g->b, h, 0);
+			else if (op != X86_ADD && op != X86_OR && op != X86_XOR)
+				x86_alu_ri(&g->b, 8, op, h, 0);
+		} else {
+			gen_alu_x(g, 8, op, h, b);
+		}
+	}
+	g->dirty |= 1u << in->rd;
+	return true;
+}
+
 static void gen_alu(struct dbt_gen *g, const struct insn *in, enum x86_alu op, bool imm, bool w32)
 {
 	unsigned w = w32 ? 4 : 8;
 
 	if (in->rd == 0)
+		return;
+	if (!w32 && (g->assigned >> in->rd & 1) && gen_alu_in_host(g, in, op, imm))
 		return;
 	gen_load_x(g, RAX, in->rs1);
 	if (imm)
@@ -1031,7 +1073,7 @@ static enum gen_result gen_insn(struct dbt_gen *g, const struct insn *in, uint64
 		}
 		return GEN_NEXT;
 	case OP_ADDI:
-		if (in->rd && in->imm == 0) {
+		if (in->rd && in->imm == 0 && !(g->assigned >> in->rd & 1)) {
 			gen_load_x(g, RAX, in->rs1);
 			gen_store_x(g, in->rd, RAX);
 			return GEN_NEXT;
