@@ -95,6 +95,7 @@ struct dbt {
 	void (*enter)(struct cpu *cpu, void *code);
 	uint8_t *epilogue;  /* return to the dispatcher */
 	uint8_t *jc_lookup; /* rax = guest pc: jump cache lookup, else dispatcher */
+	uint8_t *jc_miss;   /* rax = guest pc: leave for the dispatcher */
 	uint8_t *backup;    /* T3 back-up routine (rax = guest pc) */
 	size_t routines_end;
 	FILE *perf_map; /* --perf-map: /tmp/perf-PID.map, or NULL */
