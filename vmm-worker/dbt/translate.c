@@ -85,7 +85,7 @@ struct dbt_gen {
 	unsigned n_insns; /* final count, known once the body is done */
 	int rax_holds;	  /* guest register whose value rax holds, or -1 */
 	/*
-	 * Guest registers living in callee-saved host registers for the whole
+	 * Guest registers living in host registers (gen_pool) for the whole
 	 * block: host[r] is the host register of guest x[r] (0: none; rbx is
 	 * never 0 in this map since X86_RAX is 0 and never assigned), loaded
 	 * in the prologue; the ones the block writes (dirty) are stored back
@@ -102,8 +102,15 @@ struct dbt_gen {
 	bool fs_dirty;
 };
 
-/* The host registers guest registers are kept in: preserved across helper calls. */
-static const enum x86_reg gen_pool[] = { X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15 };
+/*
+ * The host registers guest registers are kept in. Helper calls are always
+ * preceded by a spill and followed by a fill, so the caller-saved ones
+ * serve as well as the callee-saved; rax, rcx and rdx are the emitters'
+ * scratch registers, rsi a scratch of division and T3, rbp the cpu, rsp
+ * the host stack.
+ */
+static const enum x86_reg gen_pool[] = { X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15,
+					 X86_RDI, X86_R8,  X86_R9,  X86_R10, X86_R11 };
 
 /* ---- small emit helpers ---- */
 
