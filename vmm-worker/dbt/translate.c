@@ -100,6 +100,15 @@ struct dbt_gen {
 	 * can clean it: CSR writes and xRET end blocks.
 	 */
 	bool fs_dirty;
+	/*
+	 * The block branches back to its own start: that edge runs the budget
+	 * check and jumps to body, after the fill, with every register still
+	 * in its host register. So that no exit misses a register an earlier
+	 * iteration wrote, the registers the block writes count as dirty from
+	 * body on (loop_dirty).
+	 */
+	uint8_t *body;
+	uint32_t loop_dirty;
 };
 
 /*
@@ -848,11 +857,41 @@ static bool is_link(unsigned r)
 }
 
 /* jal: the block ends with a direct exit. */
+/*
+ * The taken edge of a block onto its own start (see body): another
+ * iteration if the budget allows, else leave as the prologue would.
+ */
+static void gen_loop_edge(struct dbt_gen *g)
+{
+	struct dbt_block *blk = g->blk;
+	uint8_t *out;
+
+	x86_alu_mi(&g->b, 8, X86_SUB, CPU_MEM(OFF(dbt_budget)), (int32_t)blk->n_insns);
+	out = x86_jcc(&g->b, X86_CC_LE, g->b.p);
+	x86_jmp(&g->b, g->body);
+	if (out)
+		x86_patch_rel32(out, g->b.p);
+	x86_alu_mi(&g->b, 8, X86_ADD, CPU_MEM(OFF(dbt_budget)), (int32_t)blk->n_insns);
+	gen_spill(g);
+	x86_mov_ri(&g->b, RAX, blk->vpc);
+	x86_store(&g->b, 8, CPU_MEM(OFF(pc)), RAX);
+	x86_jmp(&g->b, g->d->epilogue);
+}
+
+static bool gen_is_loop_edge(struct dbt_gen *g, uint64_t target)
+{
+	return g->body && target == g->blk->vpc;
+}
+
 static void gen_jal(struct dbt_gen *g, const struct insn *in, uint64_t pc)
 {
 	uint64_t target = pc + (uint64_t)in->imm;
 	uint64_t ret_pc = pc + in->len;
 
+	if (in->rd == 0 && gen_is_loop_edge(g, target)) {
+		gen_loop_edge(g);
+		return;
+	}
 	if (in->rd) {
 		x86_mov_ri(&g->b, RAX, ret_pc);
 		gen_store_x(g, in->rd, RAX);
@@ -922,19 +961,30 @@ static const enum x86_cond branch_cc[] = {
 
 static void gen_branch(struct dbt_gen *g, const struct insn *in, uint64_t pc)
 {
+	uint64_t target = pc + (uint64_t)in->imm;
+	bool loop = gen_is_loop_edge(g, target);
+	uint32_t dirty = g->dirty;
 	uint8_t *taken;
 
-	gen_spill(g);
+	if (!loop)
+		gen_spill(g);
 	gen_load_x(g, RAX, in->rs1);
 	if (in->rs2 == 0)
 		x86_alu_ri(&g->b, 8, X86_CMP, RAX, 0);
 	else
 		gen_alu_x(g, 8, X86_CMP, RAX, in->rs2);
 	taken = x86_jcc(&g->b, branch_cc[in->op], g->b.p);
+	if (loop)
+		gen_spill(g);
 	gen_exit_slot(g, pc + in->len);
 	if (taken)
 		x86_patch_rel32(taken, g->b.p);
-	gen_exit_slot(g, pc + (uint64_t)in->imm);
+	if (loop) {
+		g->dirty = dirty;
+		gen_loop_edge(g);
+	} else {
+		gen_exit_slot(g, target);
+	}
 }
 
 /* CSR accesses that only read a CSR without side effects may stay inside a block. */
@@ -1332,6 +1382,17 @@ static void gen_assign(struct dbt_gen *g, const struct insn *insns, unsigned n)
 	}
 }
 
+/* Whether the block's last instruction (ending at @end) jumps back to @vpc. */
+static bool gen_self_loop(const struct insn *insns, unsigned n, uint64_t vpc, unsigned end)
+{
+	const struct insn *last = &insns[n - 1];
+	uint64_t pc = vpc + end - last->len;
+
+	if (last->op == OP_JAL && last->rd == 0)
+		return pc + (uint64_t)last->imm == vpc;
+	return last->op >= OP_BEQ && last->op <= OP_BGEU && pc + (uint64_t)last->imm == vpc;
+}
+
 struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const uint8_t *host,
 				unsigned avail, bool *full)
 {
@@ -1400,6 +1461,14 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 	budget_field = x86_jcc(&g->b, X86_CC_LE, g->b.p);
 	gen_assign(g, insns, n);
 	gen_fill(g);
+	if (gen_self_loop(insns, n, vpc, off)) {
+		g->body = g->b.p;
+		for (i = 0; i < n; i++)
+			if (insn_writes_xreg(&insns[i]))
+				g->loop_dirty |= 1u << insns[i].rd;
+		g->loop_dirty &= g->assigned;
+		g->dirty = g->loop_dirty;
+	}
 
 	for (i = 0, off = 0; i < n; i++) {
 		uint64_t pc = vpc + off;
