@@ -292,6 +292,19 @@ static void gen_alu(struct dbt_gen *g, const struct insn *in, enum x86_alu op, b
 		return;
 	if (!w32 && (g->assigned >> in->rd & 1) && gen_alu_in_host(g, in, op, imm))
 		return;
+	if (!w32 && in->rs1 == 0 && (op == X86_ADD || op == X86_OR || op == X86_XOR)) {
+		if (imm) {
+			/* li: an immediate store */
+			x86_store_imm(&g->b, 8, CPU_MEM(OFF_X(in->rd)), (int32_t)in->imm);
+			if (g->rax_holds == (int)in->rd)
+				g->rax_holds = -1;
+		} else {
+			/* mv (add rd, x0, rs2) */
+			gen_load_x(g, RAX, in->rs2);
+			gen_store_x(g, in->rd, RAX);
+		}
+		return;
+	}
 	gen_load_x(g, RAX, in->rs1);
 	if (imm)
 		x86_alu_ri(&g->b, w, op, RAX, (int32_t)in->imm);
@@ -311,6 +324,15 @@ static void gen_shift(struct dbt_gen *g, const struct insn *in, enum x86_shift o
 
 	if (in->rd == 0)
 		return;
+	if (imm && !w32 && (g->assigned >> in->rd & 1)) {
+		enum x86_reg h = (enum x86_reg)g->host[in->rd];
+
+		if (in->rs1 != in->rd)
+			gen_load_x(g, h, in->rs1);
+		x86_shift_ri(&g->b, 8, op, h, (uint8_t)(in->imm & 63));
+		g->dirty |= 1u << in->rd;
+		return;
+	}
 	gen_load_x(g, RAX, in->rs1);
 	if (imm) {
 		x86_shift_ri(&g->b, w, op, RAX, (uint8_t)(in->imm & (w32 ? 31 : 63)));
@@ -494,6 +516,15 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 		else
 			gen_load_x(g, RDX, in->rs2);
 		x86_store(&g->b, size, x86_mem(RAX, 0), RDX);
+	} else if (!fp && (g->assigned >> in->rd & 1)) {
+		/* straight into rd's host register (a slow path's fill reloads it) */
+		enum x86_reg h = (enum x86_reg)g->host[in->rd];
+
+		if (sx && size < 8)
+			x86_load_sx(&g->b, size, h, x86_mem(RAX, 0));
+		else
+			x86_load(&g->b, size, h, x86_mem(RAX, 0));
+		g->dirty |= 1u << in->rd;
 	} else {
 		if (sx && size < 8)
 			x86_load_sx(&g->b, size, RDX, x86_mem(RAX, 0));
@@ -1382,6 +1413,36 @@ static void gen_assign(struct dbt_gen *g, const struct insn *insns, unsigned n)
 	}
 }
 
+/*
+ * slli rd, rs, 32 then srli rd, rd, 32 (RV64GC's zero-extension of a word,
+ * without Zba): one 32-bit move. Neither can fault, so no state between
+ * the two is ever seen. Returns whether insns[i] and insns[i + 1] were
+ * emitted so.
+ */
+static bool gen_zext_pair(struct dbt_gen *g, const struct insn *insns, unsigned i, unsigned n)
+{
+	const struct insn *a = &insns[i], *b = &insns[i + 1];
+	unsigned rd = a->rd;
+
+	if (i + 1 >= n || a->op != OP_SLLI || a->imm != 32 || b->op != OP_SRLI || b->imm != 32 ||
+	    rd == 0 || b->rd != rd || b->rs1 != rd)
+		return false;
+	if (g->assigned >> rd & 1) {
+		enum x86_reg h = (enum x86_reg)g->host[rd];
+
+		if (a->rs1 != rd)
+			gen_load_x(g, h, a->rs1);
+		x86_mov_rr(&g->b, 4, h, h);
+		g->dirty |= 1u << rd;
+		return true;
+	}
+	gen_load_x(g, RAX, a->rs1);
+	x86_mov_rr(&g->b, 4, RAX, RAX);
+	g->rax_holds = -1;
+	gen_store_x(g, rd, RAX);
+	return true;
+}
+
 /* Whether the block's last instruction (ending at @end) jumps back to @vpc. */
 static bool gen_self_loop(const struct insn *insns, unsigned n, uint64_t vpc, unsigned end)
 {
@@ -1484,7 +1545,13 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 			x86_jmp(&g->b, d->epilogue);
 			break;
 		}
-		r = gen_insn(g, &insns[i], pc, i);
+		if (gen_zext_pair(g, insns, i, n)) {
+			off += insns[i].len;
+			i++;
+			r = GEN_NEXT;
+		} else {
+			r = gen_insn(g, &insns[i], pc, i);
+		}
 		off += insns[i].len;
 		if (r == GEN_END)
 			break;
