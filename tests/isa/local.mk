@@ -9,8 +9,10 @@ ISA_TEST_NAMES = rv64ui rv64um rv64ua rv64uc rv64uf rv64ud rv64zb \
 ISA_DEPS = tests/isa/common.h tests/isa/fp.h tests/isa/fp_cases.h tests/isa/vm.h \
 	tests/isa/link.ld
 ISA_ELFS = $(ISA_TEST_NAMES:%=tests/isa/%.elf)
+# A few also run as the translator emits them for a host without BMI2.
+ISA_NOBMI2_NAMES = rv64ui rv64uc vm_sv39 blockfault
 ISA_RUNS = $(ISA_TEST_NAMES:%=tests/isa/%.isa) $(ISA_TEST_NAMES:%=tests/isa/%-interp.isa) \
-	$(ISA_TEST_NAMES:%=tests/isa/%-lockstep.isa)
+	$(ISA_TEST_NAMES:%=tests/isa/%-lockstep.isa) $(ISA_NOBMI2_NAMES:%=tests/isa/%-nobmi2.isa)
 
 ISA_CFLAGS = -march=rv64gc_zba_zbb_zbs -mabi=lp64d -nostdlib -nostartfiles \
 	-static -Wl,--no-warn-rwx-segments -T $(srcdir)/tests/isa/link.ld \
@@ -29,6 +31,8 @@ tests/isa/%.isa: tests/isa/%.elf
 tests/isa/%-interp.isa: tests/isa/%.elf
 	@echo '$*' > $@
 tests/isa/%-lockstep.isa: tests/isa/%.elf
+	@echo '$*' > $@
+tests/isa/%-nobmi2.isa: tests/isa/%.elf
 	@echo '$*' > $@
 
 check_DATA += $(ISA_ELFS) $(ISA_RUNS)
@@ -90,3 +94,7 @@ TESTS += tests/isa/rv64ui-lockstep.isa \
 	tests/isa/irqloop-lockstep.isa
 TEST_EXTENSIONS += .isa
 ISA_LOG_COMPILER = $(SHELL) $(srcdir)/tests/isa/run-isa
+TESTS += tests/isa/rv64ui-nobmi2.isa \
+	tests/isa/rv64uc-nobmi2.isa \
+	tests/isa/vm_sv39-nobmi2.isa \
+	tests/isa/blockfault-nobmi2.isa

@@ -26,6 +26,7 @@
 #undef x86_reg
 #include <cmocka.h>
 
+#include "dbt/tlbindex.h"
 #include "dbt/x86emit.h"
 
 static csh cs;
@@ -539,6 +540,14 @@ static void test_unary(void **state)
 					check("%s %s, %s", bits[o].name, reg_name(w, d),
 					      reg_name(w, s));
 				}
+			for (unsigned s = 0; s < 16; s++) {
+				unsigned imm = s * 3 + 1;
+
+				x86_rorx(fresh(), w, d, s, (uint8_t)imm);
+				/* capstone writes immediates from 10 on in hex */
+				check(imm < 10 ? "rorx %s, %s, %u" : "rorx %s, %s, 0x%x",
+				      reg_name(w, d), reg_name(w, s), imm);
+			}
 		}
 	x86_cqo(fresh(), 8);
 	check("cqo");
@@ -904,6 +913,37 @@ static void test_run_arith(void **state)
 	page_close(&pg);
 }
 
+/* The translator's inline TLB slot computation agrees with mmu_tlb_index(), with and without BMI2.
+ */
+static void test_run_tlb_index(void **state)
+{
+	struct exec_page pg;
+	struct x86_buf *b = &pg.b;
+	fn2 fn[2];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	(void)state;
+	page_open(&pg);
+	for (unsigned v = 0; v < 2; v++) {
+		fn[v] = (fn2)b->p;
+		x86_mov_rr(b, 8, X86_RAX, X86_RDI);
+		dbt_emit_tlb_index(b, v == 1);
+		x86_mov_rr(b, 8, X86_RAX, X86_RCX);
+		x86_ret(b);
+	}
+	page_seal(&pg);
+	for (unsigned i = 0; i < 100000; i++) {
+		uint64_t addr = i < 4096 ? (uint64_t)i << 12 : x;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		assert_int_equal(fn[0](addr, 0), mmu_tlb_index(addr) * 16u);
+		if (__builtin_cpu_supports("bmi2"))
+			assert_int_equal(fn[1](addr, 0), mmu_tlb_index(addr) * 16u);
+	}
+}
+
 static void test_run_bits(void **state)
 {
 	struct exec_page pg;
@@ -1122,18 +1162,19 @@ static void test_run_mov_ri(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mov),	   cmocka_unit_test(test_mov_ri),
-		cmocka_unit_test(test_load_store), cmocka_unit_test(test_store_imm),
-		cmocka_unit_test(test_extend_rr),  cmocka_unit_test(test_cmov_setcc),
-		cmocka_unit_test(test_alu_rr),	   cmocka_unit_test(test_alu_imm),
-		cmocka_unit_test(test_alu_mem),	   cmocka_unit_test(test_shift),
-		cmocka_unit_test(test_unary),	   cmocka_unit_test(test_misc),
-		cmocka_unit_test(test_sse),	   cmocka_unit_test(test_branches),
-		cmocka_unit_test(test_call_far),   cmocka_unit_test(test_rel32_ok),
-		cmocka_unit_test(test_overflow),   cmocka_unit_test(test_longest),
-		cmocka_unit_test(test_run_arith),  cmocka_unit_test(test_run_bits),
-		cmocka_unit_test(test_run_memory), cmocka_unit_test(test_run_control),
-		cmocka_unit_test(test_run_sse),	   cmocka_unit_test(test_run_mov_ri),
+		cmocka_unit_test(test_mov),	      cmocka_unit_test(test_mov_ri),
+		cmocka_unit_test(test_load_store),    cmocka_unit_test(test_store_imm),
+		cmocka_unit_test(test_extend_rr),     cmocka_unit_test(test_cmov_setcc),
+		cmocka_unit_test(test_alu_rr),	      cmocka_unit_test(test_alu_imm),
+		cmocka_unit_test(test_alu_mem),	      cmocka_unit_test(test_shift),
+		cmocka_unit_test(test_unary),	      cmocka_unit_test(test_misc),
+		cmocka_unit_test(test_sse),	      cmocka_unit_test(test_branches),
+		cmocka_unit_test(test_call_far),      cmocka_unit_test(test_rel32_ok),
+		cmocka_unit_test(test_overflow),      cmocka_unit_test(test_longest),
+		cmocka_unit_test(test_run_arith),     cmocka_unit_test(test_run_bits),
+		cmocka_unit_test(test_run_tlb_index), cmocka_unit_test(test_run_memory),
+		cmocka_unit_test(test_run_control),   cmocka_unit_test(test_run_sse),
+		cmocka_unit_test(test_run_mov_ri),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -580,6 +580,8 @@ int dbt_create(struct cpu *cpu, const struct dbt_options *opts)
 		ret = -errno;
 		goto fail;
 	}
+	/* VMM_WORKER_NO_BMI2 (a test hook) emits what a host without BMI2 gets */
+	d->bmi2 = __builtin_cpu_supports("bmi2") && !getenv("VMM_WORKER_NO_BMI2");
 	ret = dbt_emit_routines(d);
 	if (!ret && opts->perf_map) {
 		char path[64];

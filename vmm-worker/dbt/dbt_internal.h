@@ -99,6 +99,7 @@ struct dbt {
 	uint8_t *backup;    /* T3 back-up routine (rax = guest pc) */
 	size_t routines_end;
 	FILE *perf_map; /* --perf-map: /tmp/perf-PID.map, or NULL */
+	bool bmi2;	/* the host has BMI2 (rorx) */
 
 	struct dbt_block *hash[DBT_HASH_SIZE];
 	struct dbt_block *all;

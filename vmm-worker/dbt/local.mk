@@ -4,7 +4,7 @@
 libvmmworker_a_SOURCES += \
 	vmm-worker/dbt/x86emit.c vmm-worker/dbt/x86emit.h \
 	vmm-worker/dbt/dbt.c vmm-worker/dbt/dbt.h vmm-worker/dbt/dbt_internal.h \
-	vmm-worker/dbt/translate.c vmm-worker/dbt/lockstep.c
+	vmm-worker/dbt/translate.c vmm-worker/dbt/tlbindex.h vmm-worker/dbt/lockstep.c
 
 # The encoder is checked form by form against capstone's disassembler.
 UNIT_TESTS += tests/unit/test_x86emit

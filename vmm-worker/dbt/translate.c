@@ -31,6 +31,7 @@
 
 #include "../cpu/cpu.h"
 #include "dbt_internal.h"
+#include "tlbindex.h"
 #include "x86emit.h"
 
 #define RAX X86_RAX
@@ -494,14 +495,7 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 	g->rax_holds = -1; /* rax becomes the address, then the host pointer */
 	if (in->imm)
 		x86_alu_ri(&g->b, 8, X86_ADD, RAX, (int32_t)in->imm);
-	/* rcx = mmu_tlb_index(rax) * 16 */
-	x86_mov_rr(&g->b, 8, RCX, RAX);
-	x86_shift_ri(&g->b, 8, X86_SHR, RCX, MMU_PAGE_SHIFT);
-	x86_mov_rr(&g->b, 8, RDX, RCX);
-	x86_shift_ri(&g->b, 8, X86_SHR, RDX, MMU_TLB_FOLD);
-	x86_alu_rr(&g->b, 4, X86_XOR, RCX, RDX);
-	x86_alu_ri(&g->b, 4, X86_AND, RCX, MMU_TLB_SIZE - 1);
-	x86_shift_ri(&g->b, 4, X86_SHL, RCX, 4);
+	dbt_emit_tlb_index(&g->b, g->d->bmi2);
 	x86_mov_rr(&g->b, 8, RDX, RAX);
 	x86_alu_ri(&g->b, 8, X86_AND, RDX, (int32_t)(MMU_PAGE_MASK | (size - 1)));
 	x86_alu_rm(&g->b, 8, X86_CMP, RDX, x86_mem_idx(RBP, RCX, 1, OFF_TLB(acc)));

@@ -688,6 +688,23 @@ void x86_ud2(struct x86_buf *b)
 	put8(b, 0x0b);
 }
 
+/*
+ * rorx: VEX.LZ.F2.0F3A.W0/W1 F0 /r ib, in the three-byte VEX form: C4,
+ * then inverted R, X, B with map 3 (0F 3A), then W, vvvv = 1111 (unused),
+ * L = 0 and pp = 11 (F2).
+ */
+void x86_rorx(struct x86_buf *b, unsigned w, enum x86_reg dst, enum x86_reg src, uint8_t imm)
+{
+	if (!buf_room(b))
+		return;
+	put8(b, 0xc4);
+	put8(b, (uint8_t)((dst & 8 ? 0 : 0x80) | 0x40 | (src & 8 ? 0 : 0x20) | 0x03));
+	put8(b, (uint8_t)((w == 8 ? 0x80 : 0) | 0x78 | 0x03));
+	put8(b, 0xf0);
+	put8(b, (uint8_t)(0xc0 | (dst & 7) << 3 | (src & 7)));
+	put8(b, imm);
+}
+
 /* ---- SSE2 ---- */
 
 /* movq xmm, r64: 66 REX.W 0F 6E /r. */

@@ -179,6 +179,8 @@ void x86_neg(struct x86_buf *b, unsigned w, enum x86_reg dst);
 void x86_not(struct x86_buf *b, unsigned w, enum x86_reg dst);
 /* bswap dst (w = 4 or 8). */
 void x86_bswap(struct x86_buf *b, unsigned w, enum x86_reg dst);
+/* rorx dst, src, imm (BMI2; w = 4 or 8): rotate right into another register, flags kept. */
+void x86_rorx(struct x86_buf *b, unsigned w, enum x86_reg dst, enum x86_reg src, uint8_t imm);
 /* bsr / bsf / popcnt / tzcnt dst, src (w = 4 or 8). */
 void x86_bsr(struct x86_buf *b, unsigned w, enum x86_reg dst, enum x86_reg src);
 void x86_bsf(struct x86_buf *b, unsigned w, enum x86_reg dst, enum x86_reg src);
