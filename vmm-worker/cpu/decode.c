@@ -50,15 +50,28 @@ static bool decode_key_fits(uint32_t key, unsigned op)
 	return (decode_key_bits(key) & fixed) == (insn_table[op].match & fixed);
 }
 
+/*
+ * Every op fixes the major opcode (raw[6:2]), the key's top five bits: so
+ * a key need only be checked against the ops of its opcode, listed first.
+ */
 static void decode_build_index(void)
 {
+	uint8_t by_opc[32][OP_COUNT];
+	unsigned n_opc[32] = { 0 };
 	uint32_t key, total = 0;
-	unsigned op;
+	unsigned op, i;
 
+	/* (an op that left opcode bits free would be listed under each opcode it fits) */
+	for (op = 0; op < OP_COUNT; op++)
+		for (unsigned o = 0; o < 32; o++)
+			if (((o << 2 ^ insn_table[op].match) & insn_table[op].mask & 0x7c) == 0)
+				by_opc[o][n_opc[o]++] = (uint8_t)op;
 	for (key = 0; key < DECODE_KEY_COUNT; key++) {
+		unsigned o = key >> 10;
+
 		decode_start[key] = total;
-		for (op = 0; op < OP_COUNT; op++)
-			total += decode_key_fits(key, op);
+		for (i = 0; i < n_opc[o]; i++)
+			total += decode_key_fits(key, by_opc[o][i]);
 	}
 	decode_start[DECODE_KEY_COUNT] = total;
 	decode_ops = malloc(total ? total : 1);
@@ -66,11 +79,12 @@ static void decode_build_index(void)
 	if (!decode_ops)
 		abort();
 	for (key = 0; key < DECODE_KEY_COUNT; key++) {
+		unsigned o = key >> 10;
 		uint32_t n = decode_start[key];
 
-		for (op = 0; op < OP_COUNT; op++)
-			if (decode_key_fits(key, op))
-				decode_ops[n++] = op;
+		for (i = 0; i < n_opc[o]; i++)
+			if (decode_key_fits(key, by_opc[o][i]))
+				decode_ops[n++] = by_opc[o][i];
 	}
 }
 
