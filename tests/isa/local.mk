@@ -4,13 +4,13 @@
 # runs: run-isa boots the matching .elf in $(VMM_WORKER).
 
 ISA_TEST_NAMES = rv64ui rv64um rv64ua rv64uc rv64uf rv64ud rv64zb \
-	csr traps interrupts vm_sv39 vm_sv48 pmp smc calls blockfault irqloop
+	csr traps interrupts vm_sv39 vm_sv48 pmp smc calls blockfault irqloop groups
 
 ISA_DEPS = tests/isa/common.h tests/isa/fp.h tests/isa/fp_cases.h tests/isa/vm.h \
 	tests/isa/link.ld
 ISA_ELFS = $(ISA_TEST_NAMES:%=tests/isa/%.elf)
 # A few also run as the translator emits them for a host without BMI2.
-ISA_NOBMI2_NAMES = rv64ui rv64uc vm_sv39 blockfault
+ISA_NOBMI2_NAMES = rv64ui rv64uc vm_sv39 blockfault groups
 ISA_RUNS = $(ISA_TEST_NAMES:%=tests/isa/%.isa) $(ISA_TEST_NAMES:%=tests/isa/%-interp.isa) \
 	$(ISA_TEST_NAMES:%=tests/isa/%-lockstep.isa) $(ISA_NOBMI2_NAMES:%=tests/isa/%-nobmi2.isa)
 
@@ -57,7 +57,8 @@ TESTS += tests/isa/rv64ui.isa \
 	tests/isa/smc.isa \
 	tests/isa/calls.isa \
 	tests/isa/blockfault.isa \
-	tests/isa/irqloop.isa
+	tests/isa/irqloop.isa \
+	tests/isa/groups.isa
 TESTS += tests/isa/rv64ui-interp.isa \
 	tests/isa/rv64um-interp.isa \
 	tests/isa/rv64ua-interp.isa \
@@ -74,7 +75,8 @@ TESTS += tests/isa/rv64ui-interp.isa \
 	tests/isa/smc-interp.isa \
 	tests/isa/calls-interp.isa \
 	tests/isa/blockfault-interp.isa \
-	tests/isa/irqloop-interp.isa
+	tests/isa/irqloop-interp.isa \
+	tests/isa/groups-interp.isa
 TESTS += tests/isa/rv64ui-lockstep.isa \
 	tests/isa/rv64um-lockstep.isa \
 	tests/isa/rv64ua-lockstep.isa \
@@ -91,10 +93,12 @@ TESTS += tests/isa/rv64ui-lockstep.isa \
 	tests/isa/smc-lockstep.isa \
 	tests/isa/calls-lockstep.isa \
 	tests/isa/blockfault-lockstep.isa \
-	tests/isa/irqloop-lockstep.isa
+	tests/isa/irqloop-lockstep.isa \
+	tests/isa/groups-lockstep.isa
 TEST_EXTENSIONS += .isa
 ISA_LOG_COMPILER = $(SHELL) $(srcdir)/tests/isa/run-isa
 TESTS += tests/isa/rv64ui-nobmi2.isa \
 	tests/isa/rv64uc-nobmi2.isa \
 	tests/isa/vm_sv39-nobmi2.isa \
-	tests/isa/blockfault-nobmi2.isa
+	tests/isa/blockfault-nobmi2.isa \
+	tests/isa/groups-nobmi2.isa

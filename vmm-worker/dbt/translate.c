@@ -54,16 +54,39 @@
 enum dbt_ool_kind {
 	DBT_OOL_SLOW,	/* slow path of an inline load/store: call the helper, come back */
 	DBT_OOL_HELPER, /* a helper asked to leave: fix the counters, exit */
+	DBT_OOL_MEMBER, /* a group member whose group could not be set up: the plain access */
 };
 
 struct dbt_ool {
 	enum dbt_ool_kind kind;
 	uint8_t *fields[6]; /* jcc rel32s to point at the out-of-line code */
 	unsigned n_fields;
-	uint32_t dirty;	     /* DBT_OOL_SLOW: the dirty assigned registers at the site */
-	uint8_t *resume;     /* DBT_OOL_SLOW: where to continue */
-	struct dbt_hinsn *h; /* DBT_OOL_SLOW: the instruction */
-	unsigned index;	     /* instruction index in the block */
+	uint32_t dirty;	       /* DBT_OOL_SLOW: the dirty assigned registers at the site */
+	uint8_t *resume;       /* DBT_OOL_SLOW: where to continue */
+	struct dbt_hinsn *h;   /* DBT_OOL_SLOW: the instruction */
+	unsigned index;	       /* instruction index in the block */
+	const struct insn *in; /* DBT_OOL_MEMBER: the access */
+	uint64_t pc;	       /* DBT_OOL_MEMBER */
+};
+
+/*
+ * A memory group: three or more integer loads and stores of one block off
+ * one base register that nothing in between writes, whose addresses all
+ * lie within [base + lo, base + hi). Its first member checks once that
+ * the range sits in one page with a TLB entry (the write one if a member
+ * stores) and that the members are aligned, and leaves the host address
+ * of base + 0 in r15 (0 if not); each member is then one access off r15,
+ * or the ordinary inline access when r15 is 0. Function prologues and
+ * epilogues are the common case.
+ */
+#define GEN_GROUP_REG X86_R15
+#define GEN_GROUP_MIN 3
+
+struct dbt_group {
+	int32_t lo, hi;	   /* offsets: lowest byte, one past the highest */
+	int32_t align_off; /* the member whose alignment implies the others' */
+	unsigned align;	   /* its size */
+	bool store;	   /* a member stores: use the write TLB */
 };
 
 /* A call site's continuation: its confirm block is emitted out of line. */
@@ -77,7 +100,7 @@ struct dbt_gen {
 	struct cpu *cpu;
 	struct x86_buf b;
 	struct dbt_block *blk;
-	struct dbt_ool ool[DBT_BLOCK_MAX_INSNS * 2];
+	struct dbt_ool ool[DBT_BLOCK_MAX_INSNS * 3];
 	unsigned n_ool;
 	struct dbt_confirm confirm[2];
 	unsigned n_confirm;
@@ -101,6 +124,7 @@ struct dbt_gen {
 	 * can clean it: CSR writes and xRET end blocks.
 	 */
 	bool fs_dirty;
+	bool in_ool; /* emitting out-of-line code: group members take the plain path */
 	/*
 	 * The block branches back to its own start: that edge runs the budget
 	 * check and jumps to body, after the fill, with every register still
@@ -110,6 +134,11 @@ struct dbt_gen {
 	 */
 	uint8_t *body;
 	uint32_t loop_dirty;
+	/* memory groups: group[i] = group of instruction i + 1 (0: none) */
+	uint8_t group[DBT_BLOCK_MAX_INSNS];
+	bool group_first[DBT_BLOCK_MAX_INSNS];
+	struct dbt_group groups[DBT_BLOCK_MAX_INSNS / GEN_GROUP_MIN + 1];
+	unsigned n_groups;
 };
 
 /*
@@ -480,21 +509,112 @@ static void gen_shadd(struct dbt_gen *g, const struct insn *in, unsigned shift, 
 static void gen_fp_check_fs(struct dbt_gen *g, struct dbt_ool *o, bool writes_f);
 static void gen_helper_op(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index);
 
+/* The first member of a group: r15 = host address of base + 0, or 0. */
+static void gen_group_setup(struct dbt_gen *g, const struct insn *in, const struct dbt_group *gr)
+{
+	enum mmu_access acc = gr->store ? MMU_WRITE : MMU_READ;
+	uint8_t *fail[4], *done;
+	unsigned n_fail = 0;
+
+	if (g->assigned >> in->rs1 & 1) {
+		x86_lea(&g->b, RAX, x86_mem((enum x86_reg)g->host[in->rs1], gr->lo));
+	} else {
+		gen_load_x(g, RAX, in->rs1);
+		x86_alu_ri(&g->b, 8, X86_ADD, RAX, gr->lo);
+	}
+	g->rax_holds = -1;
+	/* all of [base + lo, base + hi) in the page of base + lo */
+	x86_mov_rr(&g->b, 4, RCX, RAX);
+	x86_alu_ri(&g->b, 4, X86_AND, RCX, (int32_t)~MMU_PAGE_MASK);
+	x86_alu_ri(&g->b, 4, X86_CMP, RCX, (int32_t)MMU_PAGE_SIZE - (gr->hi - gr->lo));
+	fail[n_fail++] = x86_jcc(&g->b, X86_CC_A, g->b.p);
+	if (gr->align > 1) {
+		x86_lea(&g->b, RCX, x86_mem(RAX, gr->align_off - gr->lo));
+		x86_test_ri(&g->b, 4, RCX, (int32_t)gr->align - 1);
+		fail[n_fail++] = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+	}
+	dbt_emit_tlb_index(&g->b, g->d->bmi2);
+	x86_mov_rr(&g->b, 8, RDX, RAX);
+	x86_alu_ri(&g->b, 8, X86_AND, RDX, (int32_t)MMU_PAGE_MASK);
+	x86_alu_rm(&g->b, 8, X86_CMP, RDX, x86_mem_idx(RBP, RCX, 1, OFF_TLB(acc)));
+	fail[n_fail++] = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+	x86_load(&g->b, 8, GEN_GROUP_REG, x86_mem_idx(RBP, RCX, 1, OFF_TLB(acc) + 8));
+	x86_lea(&g->b, GEN_GROUP_REG, x86_mem_idx(GEN_GROUP_REG, RAX, 1, -gr->lo));
+	done = x86_jmp(&g->b, g->b.p);
+	for (unsigned i = 0; i < n_fail; i++)
+		if (fail[i])
+			x86_patch_rel32(fail[i], g->b.p);
+	x86_alu_rr(&g->b, 4, X86_XOR, GEN_GROUP_REG, GEN_GROUP_REG);
+	if (done)
+		x86_patch_rel32(done, g->b.p);
+}
+
+/* A group member: one access off r15, or (r15 = 0) the plain inline access, out of line. */
+static void gen_group_member(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
+			     unsigned size, bool store, bool sx)
+{
+	struct dbt_ool *o;
+	struct x86_mem m = x86_mem(GEN_GROUP_REG, (int32_t)in->imm);
+
+	if (g->group_first[index])
+		gen_group_setup(g, in, &g->groups[g->group[index] - 1]);
+	o = &g->ool[g->n_ool++];
+	o->kind = DBT_OOL_MEMBER;
+	o->n_fields = 0;
+	o->dirty = g->dirty;
+	o->in = in;
+	o->pc = pc;
+	o->index = index;
+	x86_test_rr(&g->b, 8, GEN_GROUP_REG, GEN_GROUP_REG);
+	o->fields[o->n_fields++] = x86_jcc(&g->b, X86_CC_E, g->b.p);
+	if (store) {
+		enum x86_reg v = RDX;
+
+		if (g->assigned >> in->rs2 & 1)
+			v = (enum x86_reg)g->host[in->rs2];
+		else
+			gen_load_x(g, RDX, in->rs2);
+		x86_store(&g->b, size, m, v);
+	} else {
+		enum x86_reg h = (g->assigned >> in->rd & 1) ? (enum x86_reg)g->host[in->rd] : RDX;
+
+		if (sx && size < 8)
+			x86_load_sx(&g->b, size, h, m);
+		else
+			x86_load(&g->b, size, h, m);
+		if (h == RDX)
+			gen_store_x(g, in->rd, RDX);
+		else
+			g->dirty |= 1u << in->rd;
+	}
+	o->resume = g->b.p;
+	g->rax_holds = -1; /* the plain path rejoins here */
+}
+
 static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index,
 		    unsigned size, bool store, bool sx, bool fp)
 {
 	enum mmu_access acc = store ? MMU_WRITE : MMU_READ;
-	struct dbt_ool *o = &g->ool[g->n_ool++];
+	struct dbt_ool *o;
 
+	if (g->group[index] && !g->in_ool) {
+		gen_group_member(g, in, pc, index, size, store, sx);
+		return;
+	}
+	o = &g->ool[g->n_ool++];
 	o->n_fields = 0;
 	o->dirty = g->dirty;
 	if (fp) /* fld/fsd: FS must be dirty (fld writes an f register; fsd just needs it on) */
 		gen_fp_check_fs(g, o, !store);
 
-	gen_load_x(g, RAX, in->rs1);
+	if ((g->assigned >> in->rs1 & 1) && in->imm) {
+		x86_lea(&g->b, RAX, x86_mem((enum x86_reg)g->host[in->rs1], (int32_t)in->imm));
+	} else {
+		gen_load_x(g, RAX, in->rs1);
+		if (in->imm)
+			x86_alu_ri(&g->b, 8, X86_ADD, RAX, (int32_t)in->imm);
+	}
 	g->rax_holds = -1; /* rax becomes the address, then the host pointer */
-	if (in->imm)
-		x86_alu_ri(&g->b, 8, X86_ADD, RAX, (int32_t)in->imm);
 	dbt_emit_tlb_index(&g->b, g->d->bmi2);
 	x86_mov_rr(&g->b, 8, RDX, RAX);
 	x86_alu_ri(&g->b, 8, X86_AND, RDX, (int32_t)(MMU_PAGE_MASK | (size - 1)));
@@ -505,11 +625,15 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 	o->index = index;
 	x86_alu_rm(&g->b, 8, X86_ADD, RAX, x86_mem_idx(RBP, RCX, 1, OFF_TLB(acc) + 8));
 	if (store) {
+		enum x86_reg v = RDX;
+
 		if (fp)
 			x86_load(&g->b, 8, RDX, CPU_MEM(OFF(f) + 8 * in->rs2));
+		else if (g->assigned >> in->rs2 & 1)
+			v = (enum x86_reg)g->host[in->rs2];
 		else
 			gen_load_x(g, RDX, in->rs2);
-		x86_store(&g->b, size, x86_mem(RAX, 0), RDX);
+		x86_store(&g->b, size, x86_mem(RAX, 0), v);
 	} else if (!fp && (g->assigned >> in->rd & 1)) {
 		/* straight into rd's host register (a slow path's fill reloads it) */
 		enum x86_reg h = (enum x86_reg)g->host[in->rd];
@@ -1311,6 +1435,80 @@ static void gen_exit_stubs(struct dbt_gen *g)
 }
 
 /* Everything after the body: slow paths, side exits, exit stubs, confirm blocks. */
+/* Whether insns[j] is an integer load or store a memory group can hold. */
+static bool gen_group_access(const struct insn *in)
+{
+	const struct gen_desc *d = &gen_table[in->op];
+
+	return d->kind == GEN_K_MEM && !(d->flags & GEN_F_FP) && in->rs1 != 0;
+}
+
+/* Find the block's memory groups (struct dbt_group); one at a time, in order. */
+static void gen_find_groups(struct dbt_gen *g, const struct insn *insns, unsigned n)
+{
+	unsigned i = 0;
+
+	while (i < n) {
+		const struct insn *lead = &insns[i];
+		unsigned cand[DBT_BLOCK_MAX_INSNS], n_cand = 0, n_mem = 0, last = i;
+		unsigned base = lead->rs1, j;
+		struct dbt_group gr = { .lo = INT32_MAX, .hi = INT32_MIN };
+		bool first;
+
+		if (!gen_group_access(lead)) {
+			i++;
+			continue;
+		}
+		/* candidates: accesses off base until something writes base */
+		for (j = i; j < n; j++) {
+			if (gen_group_access(&insns[j]) && insns[j].rs1 == base)
+				cand[n_cand++] = j;
+			if (insn_writes_xreg(&insns[j]) && insns[j].rd == base)
+				break;
+		}
+		/* the widest access sets the alignment the others must follow */
+		for (j = 0; j < n_cand; j++) {
+			unsigned size = gen_table[insns[cand[j]].op].size;
+
+			if (size > gr.align) {
+				gr.align = size;
+				gr.align_off = (int32_t)insns[cand[j]].imm;
+			}
+		}
+		for (j = 0; j < n_cand; j++) {
+			const struct insn *m = &insns[cand[j]];
+			unsigned size = gen_table[m->op].size;
+
+			if (((int32_t)m->imm - gr.align_off) % (int32_t)size != 0)
+				continue;
+			n_mem++;
+			if ((int32_t)m->imm < gr.lo)
+				gr.lo = (int32_t)m->imm;
+			if ((int32_t)m->imm + (int32_t)size > gr.hi)
+				gr.hi = (int32_t)m->imm + (int32_t)size;
+			if (gen_table[m->op].flags & GEN_F_STORE)
+				gr.store = true;
+		}
+		if (n_mem < GEN_GROUP_MIN || gr.hi - gr.lo > 1024) {
+			i++;
+			continue;
+		}
+		g->groups[g->n_groups++] = gr;
+		for (j = 0, first = true; j < n_cand; j++) {
+			const struct insn *m = &insns[cand[j]];
+
+			if (((int32_t)m->imm - gr.align_off) % (int32_t)gen_table[m->op].size != 0)
+				continue;
+			g->group[cand[j]] = (uint8_t)g->n_groups;
+			/* the first member sets the group up */
+			g->group_first[cand[j]] = first;
+			first = false;
+			last = cand[j];
+		}
+		i = last + 1;
+	}
+}
+
 static void gen_out_of_line(struct dbt_gen *g)
 {
 	struct dbt *d = g->d;
@@ -1323,6 +1521,23 @@ static void gen_out_of_line(struct dbt_gen *g)
 		for (unsigned f = 0; f < o->n_fields; f++)
 			if (o->fields[f])
 				x86_patch_rel32(o->fields[f], g->b.p);
+		if (o->kind == DBT_OOL_MEMBER) {
+			/* r15 is 0: the plain access, with the state at the site, then back */
+			const struct gen_desc *desc = &gen_table[o->in->op];
+			uint32_t dirty = g->dirty;
+			int rax_holds = g->rax_holds;
+
+			g->dirty = o->dirty;
+			g->rax_holds = -1;
+			g->in_ool = true;
+			gen_mem(g, o->in, o->pc, o->index, desc->size, desc->flags & GEN_F_STORE,
+				desc->flags & GEN_F_SX, false);
+			x86_jmp(&g->b, o->resume);
+			g->in_ool = false;
+			g->dirty = dirty;
+			g->rax_holds = rax_holds;
+			continue;
+		}
 		if (o->kind == DBT_OOL_SLOW) {
 			/* the inline path cannot: the helper does it all, then carry on */
 			uint32_t dirty = g->dirty;
@@ -1395,6 +1610,9 @@ static void gen_assign(struct dbt_gen *g, const struct insn *insns, unsigned n)
 	uses[0] = 0;
 	for (unsigned k = 0; k < sizeof(gen_pool) / sizeof(gen_pool[0]); k++) {
 		unsigned best = 0;
+
+		if (g->n_groups && gen_pool[k] == GEN_GROUP_REG)
+			continue;
 
 		for (unsigned r = 1; r < 32; r++)
 			if (uses[r] > uses[best])
@@ -1514,6 +1732,7 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 	/* prologue: the budget word, which also counts the whole block as retired */
 	x86_alu_mi(&g->b, 8, X86_SUB, CPU_MEM(OFF(dbt_budget)), (int32_t)n);
 	budget_field = x86_jcc(&g->b, X86_CC_LE, g->b.p);
+	gen_find_groups(g, insns, n);
 	gen_assign(g, insns, n);
 	gen_fill(g);
 	if (gen_self_loop(insns, n, vpc, off)) {
