@@ -279,11 +279,12 @@ static struct dbt_exit *gen_exit_slot(struct dbt_gen *g, uint64_t target)
  * only): no round trip through rax. Returns false when the sequence would
  * read rd after overwriting it (rs2 = rd != rs1, not commutative).
  */
-static bool gen_alu_in_host(struct dbt_gen *g, const struct insn *in, enum x86_alu op, bool imm)
+static bool gen_alu_in_host(struct dbt_gen *g, const struct insn *in, enum x86_alu op, bool imm,
+			    bool w32)
 {
 	enum x86_reg h = (enum x86_reg)g->host[in->rd];
 	bool commutes = op == X86_ADD || op == X86_AND || op == X86_OR || op == X86_XOR;
-	unsigned a = in->rs1, b = in->rs2;
+	unsigned a = in->rs1, b = in->rs2, w = w32 ? 4 : 8;
 
 	if (!imm && b == in->rd && a != in->rd) {
 		if (!commutes)
@@ -291,25 +292,29 @@ static bool gen_alu_in_host(struct dbt_gen *g, const struct insn *in, enum x86_a
 		a = in->rs2;
 		b = in->rs1;
 	}
-	if (imm && op == X86_ADD && a != in->rd && a != 0 && (g->assigned >> a & 1)) {
+	if (!w32 && imm && op == X86_ADD && a != in->rd && a != 0 && (g->assigned >> a & 1)) {
 		x86_lea(&g->b, h, x86_mem((enum x86_reg)g->host[a], (int32_t)in->imm));
 	} else if (imm && a == 0 && (op == X86_ADD || op == X86_OR || op == X86_XOR)) {
+		/* li: a 12-bit immediate, the same sign-extended from 32 or 64 bits */
 		x86_mov_ri(&g->b, h, (uint64_t)in->imm);
+		w32 = false;
 	} else {
 		if (a != in->rd)
 			gen_load_x(g, h, a);
 		if (imm) {
 			if (in->imm != 0 || op == X86_AND)
-				x86_alu_ri(&g->b, 8, op, h, (int32_t)in->imm);
+				x86_alu_ri(&g->b, w, op, h, (int32_t)in->imm);
 		} else if (b == 0) {
 			if (op == X86_AND)
 				x86_mov_ri(&g->b, h, 0);
 			else if (op != X86_ADD && op != X86_OR && op != X86_XOR)
-				x86_alu_ri(&g->b, 8, op, h, 0);
+				x86_alu_ri(&g->b, w, op, h, 0);
 		} else {
-			gen_alu_x(g, 8, op, h, b);
+			gen_alu_x(g, w, op, h, b);
 		}
 	}
+	if (w32)
+		x86_movsxd_rr(&g->b, h, h);
 	g->dirty |= 1u << in->rd;
 	return true;
 }
@@ -320,7 +325,7 @@ static void gen_alu(struct dbt_gen *g, const struct insn *in, enum x86_alu op, b
 
 	if (in->rd == 0)
 		return;
-	if (!w32 && (g->assigned >> in->rd & 1) && gen_alu_in_host(g, in, op, imm))
+	if ((g->assigned >> in->rd & 1) && gen_alu_in_host(g, in, op, imm, w32))
 		return;
 	if (!w32 && in->rs1 == 0 && (op == X86_ADD || op == X86_OR || op == X86_XOR)) {
 		if (imm) {
@@ -354,12 +359,14 @@ static void gen_shift(struct dbt_gen *g, const struct insn *in, enum x86_shift o
 
 	if (in->rd == 0)
 		return;
-	if (imm && !w32 && (g->assigned >> in->rd & 1)) {
+	if (imm && (g->assigned >> in->rd & 1)) {
 		enum x86_reg h = (enum x86_reg)g->host[in->rd];
 
 		if (in->rs1 != in->rd)
 			gen_load_x(g, h, in->rs1);
-		x86_shift_ri(&g->b, 8, op, h, (uint8_t)(in->imm & 63));
+		x86_shift_ri(&g->b, w, op, h, (uint8_t)(in->imm & (w32 ? 31 : 63)));
+		if (w32)
+			x86_movsxd_rr(&g->b, h, h);
 		g->dirty |= 1u << in->rd;
 		return;
 	}
@@ -1597,9 +1604,14 @@ static void gen_confirms(struct dbt_gen *g)
  * that only costs a less useful choice, never a wrong result, since every
  * x access goes through gen_load_x/gen_store_x/gen_alu_x.
  */
-static void gen_assign(struct dbt_gen *g, const struct insn *insns, unsigned n)
+/*
+ * Keep the most used guest registers in host registers: those used three
+ * times or more, or (@loop) once or more, since a block that loops on
+ * itself fills and spills them once, outside the loop.
+ */
+static void gen_assign(struct dbt_gen *g, const struct insn *insns, unsigned n, bool loop)
 {
-	unsigned uses[32] = { 0 };
+	unsigned uses[32] = { 0 }, min_uses = loop ? 1 : 3;
 
 	for (unsigned i = 0; i < n; i++) {
 		uses[insns[i].rs1]++;
@@ -1617,7 +1629,7 @@ static void gen_assign(struct dbt_gen *g, const struct insn *insns, unsigned n)
 		for (unsigned r = 1; r < 32; r++)
 			if (uses[r] > uses[best])
 				best = r;
-		if (uses[best] < 3)
+		if (uses[best] < min_uses)
 			break;
 		g->host[best] = (uint8_t)gen_pool[k];
 		g->assigned |= 1u << best;
@@ -1733,7 +1745,7 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 	x86_alu_mi(&g->b, 8, X86_SUB, CPU_MEM(OFF(dbt_budget)), (int32_t)n);
 	budget_field = x86_jcc(&g->b, X86_CC_LE, g->b.p);
 	gen_find_groups(g, insns, n);
-	gen_assign(g, insns, n);
+	gen_assign(g, insns, n, gen_self_loop(insns, n, vpc, off));
 	gen_fill(g);
 	if (gen_self_loop(insns, n, vpc, off)) {
 		g->body = g->b.p;
