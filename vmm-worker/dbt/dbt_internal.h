@@ -18,6 +18,13 @@
 
 /* Longest block, in guest instructions (a block never crosses a guest page). */
 #define DBT_BLOCK_MAX_INSNS 64
+/*
+ * Conditional branches a block goes on past (their taken side leaves);
+ * a block has at most that many side exits, two at its end and two from
+ * T3 confirm blocks.
+ */
+#define DBT_BLOCK_MAX_SIDE 3
+#define DBT_BLOCK_MAX_EXITS (DBT_BLOCK_MAX_SIDE + 4)
 /* Host bytes one block may need at most: checked before translating. */
 #define DBT_BLOCK_MAX_CODE (DBT_BLOCK_MAX_INSNS * 160 + 1024)
 #define DBT_HASH_SIZE 16384u
@@ -67,7 +74,7 @@ struct dbt_block {
 	struct dbt_block *all_next;  /* every block, for the flush */
 	struct dbt_exit *incoming;   /* exits chained to this block */
 	unsigned n_exits;
-	struct dbt_exit exits[4];
+	struct dbt_exit exits[DBT_BLOCK_MAX_EXITS];
 	unsigned n_hinsns;
 	struct dbt_hinsn *hinsns;
 };

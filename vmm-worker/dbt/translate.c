@@ -55,6 +55,7 @@ enum dbt_ool_kind {
 	DBT_OOL_SLOW,	/* slow path of an inline load/store: call the helper, come back */
 	DBT_OOL_HELPER, /* a helper asked to leave: fix the counters, exit */
 	DBT_OOL_MEMBER, /* a group member whose group could not be set up: the plain access */
+	DBT_OOL_SIDE,	/* the taken side of a conditional branch inside the block */
 };
 
 struct dbt_ool {
@@ -66,7 +67,7 @@ struct dbt_ool {
 	struct dbt_hinsn *h;   /* DBT_OOL_SLOW: the instruction */
 	unsigned index;	       /* instruction index in the block */
 	const struct insn *in; /* DBT_OOL_MEMBER: the access */
-	uint64_t pc;	       /* DBT_OOL_MEMBER */
+	uint64_t pc;	       /* DBT_OOL_MEMBER; DBT_OOL_SIDE: the branch target */
 };
 
 /*
@@ -105,7 +106,7 @@ struct dbt_gen {
 	struct dbt_confirm confirm[2];
 	unsigned n_confirm;
 	/* exits whose jmp rel32 fields still point nowhere: stubs come out of line */
-	uint8_t *exit_fields[4];
+	uint8_t *exit_fields[DBT_BLOCK_MAX_EXITS];
 	unsigned n_insns; /* final count, known once the body is done */
 	int rax_holds;	  /* guest register whose value rax holds, or -1 */
 	/*
@@ -1115,6 +1116,28 @@ static const enum x86_cond branch_cc[] = {
 	[OP_BGE] = X86_CC_GE, [OP_BLTU] = X86_CC_B, [OP_BGEU] = X86_CC_AE,
 };
 
+/*
+ * A conditional branch that does not end the block (instruction @index):
+ * the taken side leaves out of line (spill, give back the instructions
+ * after the branch, a chainable exit), the block goes on.
+ */
+static void gen_side_branch(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsigned index)
+{
+	struct dbt_ool *o = &g->ool[g->n_ool++];
+
+	gen_load_x(g, RAX, in->rs1);
+	if (in->rs2 == 0)
+		x86_alu_ri(&g->b, 8, X86_CMP, RAX, 0);
+	else
+		gen_alu_x(g, 8, X86_CMP, RAX, in->rs2);
+	o->kind = DBT_OOL_SIDE;
+	o->n_fields = 0;
+	o->fields[o->n_fields++] = x86_jcc(&g->b, branch_cc[in->op], g->b.p);
+	o->dirty = g->dirty;
+	o->index = index;
+	o->pc = pc + (uint64_t)in->imm;
+}
+
 static void gen_branch(struct dbt_gen *g, const struct insn *in, uint64_t pc)
 {
 	uint64_t target = pc + (uint64_t)in->imm;
@@ -1383,6 +1406,10 @@ static enum gen_result gen_insn(struct dbt_gen *g, const struct insn *in, uint64
 	case OP_BGE:
 	case OP_BLTU:
 	case OP_BGEU:
+		if (index + 1 < g->n_insns) {
+			gen_side_branch(g, in, pc, index);
+			return GEN_NEXT;
+		}
 		gen_branch(g, in, pc);
 		return GEN_END;
 	case OP_FENCE_I:
@@ -1528,6 +1555,16 @@ static void gen_out_of_line(struct dbt_gen *g)
 		for (unsigned f = 0; f < o->n_fields; f++)
 			if (o->fields[f])
 				x86_patch_rel32(o->fields[f], g->b.p);
+		if (o->kind == DBT_OOL_SIDE) {
+			uint32_t dirty = g->dirty;
+
+			g->dirty = o->dirty;
+			gen_spill(g);
+			g->dirty = dirty;
+			gen_counter_fix(g, n - o->index - 1, false);
+			gen_exit_slot(g, o->pc);
+			continue;
+		}
 		if (o->kind == DBT_OOL_MEMBER) {
 			/* r15 is 0: the plain access, with the state at the site, then back */
 			const struct gen_desc *desc = &gen_table[o->in->op];
@@ -1684,7 +1721,7 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 	struct dbt_gen *g;
 	struct dbt_block *blk;
 	struct insn insns[DBT_BLOCK_MAX_INSNS];
-	unsigned n = 0, off = 0, i;
+	unsigned n = 0, off = 0, i, n_side = 0, blk_end;
 	bool sys_end = false;
 	uint8_t *budget_field;
 
@@ -1707,8 +1744,9 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 			break;
 		n++;
 		off += in->len;
-		if (in->op == OP_JAL || in->op == OP_JALR ||
-		    (in->op >= OP_BEQ && in->op <= OP_BGEU))
+		if (in->op == OP_JAL || in->op == OP_JALR)
+			break;
+		if (in->op >= OP_BEQ && in->op <= OP_BGEU && ++n_side > DBT_BLOCK_MAX_SIDE)
 			break;
 		if (in->op == OP_FENCE_I || in->op == OP_ECALL || in->op == OP_EBREAK ||
 		    in->op == OP_MRET || in->op == OP_SRET || in->op == OP_WFI ||
@@ -1720,6 +1758,25 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 	}
 	if (n == 0)
 		return NULL;
+	/*
+	 * A conditional branch the block goes on past must leave it: backward
+	 * (a loop's back edge, usually taken) or into the block itself (an
+	 * if-then whose taken side is as likely) ends the block there.
+	 */
+	for (i = 0, blk_end = off, off = 0; i + 1 < n; i++) {
+		const struct insn *in = &insns[i];
+		uint64_t target = vpc + off + (uint64_t)in->imm;
+
+		off += in->len;
+		if (in->op >= OP_BEQ && in->op <= OP_BGEU &&
+		    (in->imm <= 0 || target < vpc + blk_end)) {
+			n = i + 1;
+			sys_end = false;
+			break;
+		}
+	}
+	for (i = 0, off = 0; i < n; i++)
+		off += insns[i].len;
 
 	g = calloc(1, sizeof(*g));
 	blk = calloc(1, sizeof(*blk));
