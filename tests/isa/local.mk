@@ -4,7 +4,8 @@
 # runs: run-isa boots the matching .elf in $(VMM_WORKER).
 
 ISA_TEST_NAMES = rv64ui rv64um rv64ua rv64uc rv64uf rv64ud rv64zb \
-	csr traps interrupts vm_sv39 vm_sv48 pmp smc calls blockfault irqloop groups
+	csr traps interrupts vm_sv39 vm_sv48 pmp smc calls blockfault irqloop groups \
+	branches
 
 ISA_DEPS = tests/isa/common.h tests/isa/fp.h tests/isa/fp_cases.h tests/isa/vm.h \
 	tests/isa/link.ld
@@ -58,7 +59,8 @@ TESTS += tests/isa/rv64ui.isa \
 	tests/isa/calls.isa \
 	tests/isa/blockfault.isa \
 	tests/isa/irqloop.isa \
-	tests/isa/groups.isa
+	tests/isa/groups.isa \
+	tests/isa/branches.isa
 TESTS += tests/isa/rv64ui-interp.isa \
 	tests/isa/rv64um-interp.isa \
 	tests/isa/rv64ua-interp.isa \
@@ -76,7 +78,8 @@ TESTS += tests/isa/rv64ui-interp.isa \
 	tests/isa/calls-interp.isa \
 	tests/isa/blockfault-interp.isa \
 	tests/isa/irqloop-interp.isa \
-	tests/isa/groups-interp.isa
+	tests/isa/groups-interp.isa \
+	tests/isa/branches-interp.isa
 TESTS += tests/isa/rv64ui-lockstep.isa \
 	tests/isa/rv64um-lockstep.isa \
 	tests/isa/rv64ua-lockstep.isa \
@@ -94,7 +97,8 @@ TESTS += tests/isa/rv64ui-lockstep.isa \
 	tests/isa/calls-lockstep.isa \
 	tests/isa/blockfault-lockstep.isa \
 	tests/isa/irqloop-lockstep.isa \
-	tests/isa/groups-lockstep.isa
+	tests/isa/groups-lockstep.isa \
+	tests/isa/branches-lockstep.isa
 TEST_EXTENSIONS += .isa
 ISA_LOG_COMPILER = $(SHELL) $(srcdir)/tests/isa/run-isa
 TESTS += tests/isa/rv64ui-nobmi2.isa \
