@@ -35,11 +35,13 @@ static const int mmu_access_fault[] = {
 void mmu_flush(struct cpu *cpu)
 {
 	memset(cpu->mmu.tlb, 0xff, sizeof(cpu->mmu.tlb));
+	memset(&cpu->mmu.code_write, 0xff, sizeof(cpu->mmu.code_write));
 }
 
 void mmu_flush_writes(struct cpu *cpu)
 {
 	memset(cpu->mmu.tlb[MMU_WRITE], 0xff, sizeof(cpu->mmu.tlb[MMU_WRITE]));
+	memset(&cpu->mmu.code_write, 0xff, sizeof(cpu->mmu.code_write));
 }
 
 /*
@@ -205,9 +207,12 @@ static void mmu_tlb_fill(struct cpu *cpu, uint64_t vaddr, uint64_t paddr, enum m
 		return;
 	if (!pmp_check(&cpu->csr, ppage, MMU_PAGE_SIZE, access, mmu_access_priv(cpu, access)))
 		return;
-	if (access == MMU_WRITE && (mmu_code_page(&cpu->machine->bus, ppage) || cpu->journal))
+	if (access == MMU_WRITE && cpu->journal)
 		return;
-	e = &cpu->mmu.tlb[access][mmu_tlb_index(vaddr)];
+	if (access == MMU_WRITE && mmu_code_page(&cpu->machine->bus, ppage))
+		e = &cpu->mmu.code_write;
+	else
+		e = &cpu->mmu.tlb[access][mmu_tlb_index(vaddr)];
 	e->vpage = vpage;
 	e->addend = (uintptr_t)host - (uintptr_t)vpage;
 }
@@ -324,9 +329,21 @@ bool mmu_load(struct cpu *cpu, uint64_t vaddr, unsigned size, uint64_t *val)
 bool mmu_store(struct cpu *cpu, uint64_t vaddr, unsigned size, uint64_t val)
 {
 	void *host = mmu_tlb_lookup(&cpu->mmu, MMU_WRITE, vaddr, size);
+	const struct mmu_tlb_entry *cw = &cpu->mmu.code_write;
 
 	if (__builtin_expect(host != NULL, 1)) {
 		memcpy(host, &val, size);
+		return true;
+	}
+	/* a page with translated code: the lines tell whether the store touches any */
+	if ((vaddr & (MMU_PAGE_MASK | (size - 1))) == cw->vpage) {
+		struct bus *bus = &cpu->machine->bus;
+		uint8_t *h = (uint8_t *)(uintptr_t)(vaddr + cw->addend);
+		uint64_t paddr = (uint64_t)(h - bus->ram) + bus->ram_base;
+
+		if (mmu_code_write(bus, paddr, size))
+			dbt_note_code_write(cpu->machine, cpu, paddr, size);
+		memcpy(h, &val, size);
 		return true;
 	}
 	return mmu_access_slow(cpu, vaddr, size, MMU_WRITE, &val);

@@ -50,6 +50,12 @@ struct mmu_tlb_entry {
 struct mmu_state {
 	struct mmu_tlb_entry tlb[3][MMU_TLB_SIZE]; /* indexed by mmu_access */
 	/*
+	 * The last page holding translated code that was written, which the
+	 * write TLB never maps: its stores still come to C (mmu_store), but
+	 * skip the walk; flushed with the write TLB.
+	 */
+	struct mmu_tlb_entry code_write;
+	/*
 	 * Bumped when the virtual-to-physical map may have changed (satp write,
 	 * sfence.vma) and when PMP changes, so the translator knows when its
 	 * virtually-keyed lookups must go.
