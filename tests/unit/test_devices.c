@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -76,6 +77,39 @@ static void test_uart_transmit_and_registers(void **state)
 	fclose(out);
 	assert_string_equal(text, "hi\n");
 	free(text);
+}
+
+/*
+ * fini right after start_input, before the reader thread may have run at
+ * all, and with the reader blocked on a full receive buffer: both must
+ * return (the alarm fails the test if one hangs).
+ */
+static void test_uart_input_stops_at_once(void **state)
+{
+	static char burst[2 * UART16550_RX_SIZE];
+	FILE *out = fopen("/dev/null", "w");
+	struct uart16550 uart;
+	int fds[2];
+
+	(void)state;
+	assert_non_null(out);
+	memset(burst, 'x', sizeof(burst));
+	alarm(60);
+	for (int i = 0; i < 300; i++) {
+		assert_int_equal(pipe(fds), 0);
+		uart16550_init(&uart, out);
+		if (i & 1) /* more than the receive FIFO holds: the reader waits for room */
+			assert_int_equal(write(fds[1], burst, sizeof(burst)),
+					 (ssize_t)sizeof(burst));
+		assert_int_equal(uart16550_start_input(&uart, fds[0]), 0);
+		if (i & 1)
+			usleep(100);
+		uart16550_ops.fini(&uart);
+		close(fds[0]);
+		close(fds[1]);
+	}
+	alarm(0);
+	fclose(out);
 }
 
 static void test_clint_msip(void **state)
@@ -163,6 +197,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uart_transmit_and_registers),
+		cmocka_unit_test(test_uart_input_stops_at_once),
 		cmocka_unit_test(test_clint_msip),
 		cmocka_unit_test(test_clint_timer),
 		cmocka_unit_test(test_finisher_codes),

@@ -314,7 +314,7 @@ static void *uart16550_reader(void *arg)
 		if (len <= 0)
 			break; /* end of input: the guest just receives nothing more */
 		pthread_mutex_lock(&uart->lock);
-		while (done < (size_t)len && uart->stop_fd >= 0) {
+		while (done < (size_t)len && !uart->stopping) {
 			done += (uart->mcr & UART_MCR_LOOP)
 					? (size_t)len - done /* dropped, as the wire is cut */
 					: uart16550_rx_push(uart, buf + done, (size_t)len - done);
@@ -362,16 +362,19 @@ static void uart16550_fini(void *opaque)
 	uint64_t one = 1;
 
 	if (uart->reader_started) {
-		int stop_fd = uart->stop_fd;
-
+		/*
+		 * stop_fd itself stays valid until the join: a reader that has
+		 * not yet run its first line must still find it.
+		 */
 		pthread_mutex_lock(&uart->lock);
-		uart->stop_fd = -1; /* tells a reader waiting for room to give up */
+		uart->stopping = true;
 		pthread_cond_signal(&uart->rx_space);
 		pthread_mutex_unlock(&uart->lock);
-		if (write(stop_fd, &one, sizeof(one)) < 0)
+		if (write(uart->stop_fd, &one, sizeof(one)) < 0)
 			perror("vmm-worker: uart eventfd");
 		pthread_join(uart->reader, NULL);
-		close(stop_fd);
+		close(uart->stop_fd);
+		uart->stop_fd = -1;
 		uart->reader_started = false;
 	}
 	fflush(uart->out);

@@ -48,6 +48,8 @@ struct uart16550 {
 	int in_fd, stop_fd;
 	pthread_t reader;
 	bool reader_started;
+	/* Set under lock by fini: a reader waiting for room gives up. */
+	bool stopping;
 	pthread_cond_t rx_space; /* the reader waits here while rx is full */
 };
 
