@@ -163,7 +163,8 @@ static void vmmd_on_exit(void *opaque, const struct supervisor_exit_event *event
 	if (store_vm_get(d->store, event->name, NULL, &state, NULL, 0))
 		goto out;
 	if (event->status < 0)
-		snprintf(reason, sizeof(reason), "worker exited (status unknown: adopted)");
+		snprintf(reason, sizeof(reason),
+			 "adopted worker died without an exit status (killed by a signal?)");
 	else if (event->status > 128)
 		snprintf(reason, sizeof(reason), "worker killed by signal %d", event->status - 128);
 	else
@@ -189,9 +190,12 @@ static void vmmd_on_exit(void *opaque, const struct supervisor_exit_event *event
 			vmmd_log(d, CONFIG_LOG_WARNING, "%s: reboot failed: %s", event->name, msg);
 		return;
 	}
-	/* A guest that failed on its own crashed; one that was asked to go or powered off stopped.
+	/*
+	 * A guest that failed on its own crashed, and so did a worker that
+	 * died unasked without saying how; one that was asked to go or
+	 * powered off stopped.
 	 */
-	observed = event->requested || event->status <= 0 ? VM_STATE_STOPPED : VM_STATE_CRASHED;
+	observed = event->requested || event->status == 0 ? VM_STATE_STOPPED : VM_STATE_CRASHED;
 	vmmd_set_state(d, event->name, VM_STATE_STOPPED, observed, 0, reason);
 out:
 	pthread_mutex_unlock(&d->lock);

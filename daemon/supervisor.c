@@ -43,6 +43,8 @@ extern char **environ;
 /* The worker's API and serial console sockets, in vms/<name>/. */
 #define SUPERVISOR_API_SOCKET "worker.sock"
 #define SUPERVISOR_CONSOLE_SOCKET "console.sock"
+/* vmm-worker --exit-file: how an adopted worker's exit status reaches us. */
+#define SUPERVISOR_EXIT_FILE "worker.exit"
 /*
  * Budgets of one call to a worker's API. The worker answers from its own
  * threads, so a healthy one replies in well under a millisecond; these only
@@ -486,7 +488,7 @@ static int supervisor_watch(struct supervisor *sup, struct supervisor_worker *w)
  */
 static int supervisor_spawn(struct supervisor *sup, struct supervisor_worker *w, off_t *log_offset)
 {
-	char log_path[PATH_MAX], api_path[PATH_MAX], console_path[PATH_MAX];
+	char log_path[PATH_MAX], api_path[PATH_MAX], console_path[PATH_MAX], exit_path[PATH_MAX];
 	char mem[32], smp[16], drive[PATH_MAX + 16];
 	char *argv[SUPERVISOR_ARGV_MAX];
 	posix_spawn_file_actions_t actions;
@@ -507,10 +509,15 @@ static int supervisor_spawn(struct supervisor *sup, struct supervisor_worker *w,
 	if (!ret)
 		ret = supervisor_vm_path(sup, w->name, SUPERVISOR_CONSOLE_SOCKET, console_path,
 					 sizeof(console_path));
+	if (!ret)
+		ret = supervisor_vm_path(sup, w->name, SUPERVISOR_EXIT_FILE, exit_path,
+					 sizeof(exit_path));
 	if (ret)
 		return ret;
 	/* A stray process still listening there must not answer for the new worker. */
 	unlink(api_path);
+	/* Nor may the last run's status pass for this one's. */
+	unlink(exit_path);
 	log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (log_fd < 0)
 		return -errno;
@@ -551,6 +558,8 @@ static int supervisor_spawn(struct supervisor *sup, struct supervisor_worker *w,
 	argv[argc++] = api_path;
 	argv[argc++] = "--console-socket";
 	argv[argc++] = console_path;
+	argv[argc++] = "--exit-file";
+	argv[argc++] = exit_path;
 	argv[argc] = NULL;
 
 	posix_spawn_file_actions_init(&actions);
@@ -599,6 +608,38 @@ static int supervisor_spawn(struct supervisor *sup, struct supervisor_worker *w,
 		w->pid = 0;
 	}
 	return ret;
+}
+
+/*
+ * The status an adopted worker wrote to its exit file (and removes the
+ * file), or -1 when there is none: a worker killed by a signal writes none.
+ */
+static int supervisor_read_exit_file(const struct supervisor *sup, const char *name)
+{
+	char path[PATH_MAX], text[16];
+	int fd, status = -1;
+	ssize_t n;
+
+	if (supervisor_vm_path(sup, name, SUPERVISOR_EXIT_FILE, path, sizeof(path)))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	unlink(path);
+	if (n > 0) {
+		char *end;
+		long value;
+
+		text[n] = '\0';
+		errno = 0;
+		value = strtol(text, &end, 10);
+		if (!errno && end != text && (*end == '\n' || *end == '\0') && value >= 0 &&
+		    value <= 255)
+			status = (int)value;
+	}
+	return status;
 }
 
 /* Turns a waitid() result into the status reported to on_exit. */
@@ -681,6 +722,9 @@ static void supervisor_handle_exit(struct supervisor *sup, uint64_t id)
 		}
 		if (si.si_pid)
 			status = supervisor_exit_status(&si);
+		supervisor_read_exit_file(sup, w->name); /* only removes it: waitid knows */
+	} else {
+		status = supervisor_read_exit_file(sup, w->name);
 	}
 	if (supervisor_worker_ended(sup, w, status, &notice))
 		dead = w;

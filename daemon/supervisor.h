@@ -14,7 +14,10 @@
  * not answer (SIGTERM) and the deadline (SIGKILL). Its pid and
  * start time (field 22 of /proc/PID/stat) go to <state_dir>/vms/<name>/worker.pid
  * so that a restarted vmmd can find it again without being fooled by pid reuse.
- * Workers deliberately outlive vmmd (no PR_SET_PDEATHSIG).
+ * Workers deliberately outlive vmmd (no PR_SET_PDEATHSIG). A re-adopted
+ * worker is not our child, so its exit status comes from the file it
+ * writes as it exits (vmm-worker --exit-file <state_dir>/vms/<name>/worker.exit);
+ * one killed by a signal leaves none and its status is unknown (-1).
  *
  * One mutex guards the table; a watcher thread waits on the pidfds. Callbacks
  * run on the watcher thread (or on the caller's thread for a stop that only
@@ -69,7 +72,10 @@ void supervisor_spec_from_def(const struct vm_def *def, struct supervisor_vm_spe
 /* Reported once for every worker exit. Pointers live only for the call. */
 struct supervisor_exit_event {
 	const char *name;
-	/* 0-255: exit status; 128+N: killed by signal N; -1: unknown (adopted worker). */
+	/*
+	 * 0-255: exit status; 128+N: killed by signal N; -1: unknown (an
+	 * adopted worker that died without writing its exit file).
+	 */
 	int status;
 	bool requested;	   /* supervisor_stop()/supervisor_kill() asked for it */
 	bool will_restart; /* the policy restarts it after delay_ms */
@@ -105,7 +111,7 @@ struct supervisor_worker_info {
 	unsigned long long start_time; /* /proc/PID/stat field 22, clock ticks since boot */
 	enum supervisor_worker_state state;
 	unsigned restarts;
-	bool adopted; /* not our child: its exit status will be unknown */
+	bool adopted; /* not our child: its exit status comes from its exit file */
 };
 
 struct supervisor;

@@ -3,7 +3,8 @@
  *
  * Exit status: the guest's (test finisher / HTIF), 2 for bad input on the
  * command line or in the guest images, 1 for host failures, 128+N when
- * killed by signal N.
+ * killed by signal N (or asked to end by SIGTERM, SIGINT or SIGHUP), also
+ * written to --exit-file when given.
  */
 #include <errno.h>
 #include <poll.h>
@@ -73,9 +74,37 @@ static int worker_dump_dtb(const struct machine *m, const char *path)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * --exit-file: the status, as decimal text, written to a temporary file
+ * renamed over PATH, so a reader finds the whole number or nothing. A
+ * supervisor that adopted this worker (not its parent, no waitid) learns
+ * the status from it; a worker killed by a signal leaves none.
+ */
+static void worker_record_exit(const char *path, int status)
 {
-	struct worker_options opts;
+	char tmp[4096];
+	FILE *f;
+	bool written;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		fprintf(stderr, "vmm-worker: --exit-file %s: name too long\n", path);
+		return;
+	}
+	f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "vmm-worker: --exit-file %s: %s\n", tmp, strerror(errno));
+		return;
+	}
+	written = fprintf(f, "%d\n", status) > 0;
+	if (fclose(f) || !written || rename(tmp, path)) {
+		fprintf(stderr, "vmm-worker: --exit-file %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+	}
+}
+
+/* Runs the machine (again after each guest reboot). Returns the exit status. */
+static int worker_run(const struct worker_options *opts)
+{
 	struct machine_config cfg;
 	struct machine m;
 	struct worker_api *api = NULL;
@@ -85,37 +114,25 @@ int main(int argc, char **argv)
 	bool reboot = false;
 	int sigfd, signalled, ret;
 
-	if (options_parse(argc, argv, &opts, err, sizeof(err))) {
-		fprintf(stderr, "vmm-worker: %s\n", err);
-		return WORKER_EXIT_USAGE;
-	}
-	if (opts.help) {
-		fputs(options_usage, stdout);
-		return 0;
-	}
-	if (opts.version) {
-		printf("vmm-worker %s\n", PACKAGE_VERSION);
-		return 0;
-	}
 	cfg = (struct machine_config){
-		.kernel = opts.kernel,
-		.bios = opts.bios,
-		.initrd = opts.initrd,
-		.append = opts.append,
+		.kernel = opts->kernel,
+		.bios = opts->bios,
+		.initrd = opts->initrd,
+		.append = opts->append,
 		/* With a console socket, the client types instead of stdin. */
-		.console_input = opts.console_input && !opts.dump_dtb && !opts.console_socket,
-		.mem_size = opts.mem_size,
-		.smp = opts.smp,
-		.trace = opts.trace,
-		.drive = opts.drive[0] ? opts.drive : NULL,
-		.drive_readonly = opts.drive_readonly,
-		.rng = opts.rng,
-		.translate = !opts.interp,
-		.code_cache_size = opts.code_cache_size,
-		.ret_array = !opts.no_ret_array,
-		.lockstep = opts.check_lockstep,
-		.count_t3 = opts.stats,
-		.perf_map = opts.perf_map,
+		.console_input = opts->console_input && !opts->dump_dtb && !opts->console_socket,
+		.mem_size = opts->mem_size,
+		.smp = opts->smp,
+		.trace = opts->trace,
+		.drive = opts->drive[0] ? opts->drive : NULL,
+		.drive_readonly = opts->drive_readonly,
+		.rng = opts->rng,
+		.translate = !opts->interp,
+		.code_cache_size = opts->code_cache_size,
+		.ret_array = !opts->no_ret_array,
+		.lockstep = opts->check_lockstep,
+		.count_t3 = opts->stats,
+		.perf_map = opts->perf_map,
 	};
 	/*
 	 * Block the termination signals before any thread exists (the UART's
@@ -133,20 +150,20 @@ int main(int argc, char **argv)
 		return WORKER_EXIT_HOST;
 	}
 	/* After the mask: the server's threads inherit it. */
-	if (opts.api_socket && !opts.dump_dtb) {
-		ret = worker_api_start(opts.api_socket, &api);
+	if (opts->api_socket && !opts->dump_dtb) {
+		ret = worker_api_start(opts->api_socket, &api);
 		if (ret) {
-			fprintf(stderr, "vmm-worker: --api-socket %s: %s\n", opts.api_socket,
+			fprintf(stderr, "vmm-worker: --api-socket %s: %s\n", opts->api_socket,
 				strerror(-ret));
 			close(sigfd);
 			return WORKER_EXIT_HOST;
 		}
 	}
-	if (opts.console_socket && !opts.dump_dtb) {
-		ret = console_start(opts.console_socket, &console);
+	if (opts->console_socket && !opts->dump_dtb) {
+		ret = console_start(opts->console_socket, &console);
 		if (ret) {
 			fprintf(stderr, "vmm-worker: --console-socket %s: %s\n",
-				opts.console_socket, strerror(-ret));
+				opts->console_socket, strerror(-ret));
 			worker_api_stop(api);
 			close(sigfd);
 			return WORKER_EXIT_HOST;
@@ -160,8 +177,8 @@ int main(int argc, char **argv)
 			ret = WORKER_EXIT_USAGE;
 			break;
 		}
-		if (opts.dump_dtb) {
-			ret = worker_dump_dtb(&m, opts.dump_dtb);
+		if (opts->dump_dtb) {
+			ret = worker_dump_dtb(&m, opts->dump_dtb);
 			machine_fini(&m);
 			break;
 		}
@@ -180,14 +197,38 @@ int main(int argc, char **argv)
 		machine_join(&m);
 		worker_api_detach(api);
 		ret = signalled ? signalled : m.exit_status;
-		if (opts.stats)
+		if (opts->stats)
 			dbt_stats_print(&m, stderr);
-		reboot = m.reboot_requested && !opts.no_reboot && !signalled &&
+		reboot = m.reboot_requested && !opts->no_reboot && !signalled &&
 			 !worker_api_ended_run(api);
 		machine_fini(&m);
 	} while (reboot);
 	worker_api_stop(api);
 	console_stop(console);
 	close(sigfd);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct worker_options opts;
+	char err[512];
+	int ret;
+
+	if (options_parse(argc, argv, &opts, err, sizeof(err))) {
+		fprintf(stderr, "vmm-worker: %s\n", err);
+		return WORKER_EXIT_USAGE;
+	}
+	if (opts.help) {
+		fputs(options_usage, stdout);
+		return 0;
+	}
+	if (opts.version) {
+		printf("vmm-worker %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	ret = worker_run(&opts);
+	if (opts.exit_file)
+		worker_record_exit(opts.exit_file, ret);
 	return ret;
 }

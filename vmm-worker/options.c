@@ -27,6 +27,8 @@ const char options_usage[] =
 	"  --api-socket PATH serve the worker's REST API (status, stats, pause...) there\n"
 	"  --console-socket PATH  serve the serial console on a unix socket (one client;\n"
 	"                    its input replaces stdin, output still goes to stdout)\n"
+	"  --exit-file PATH  write the exit status there before exiting (for a supervisor\n"
+	"                    that is not the worker's parent)\n"
 	"  --interp          run on the reference interpreter (default: the translator)\n"
 	"  --no-ret-array    translate returns without the return-address array (T3)\n"
 	"  --code-cache SIZE translated code per hart, e.g. 64M (default 64M)\n"
@@ -56,6 +58,7 @@ enum {
 	OPT_CONSOLE,
 	OPT_API_SOCKET,
 	OPT_CONSOLE_SOCKET,
+	OPT_EXIT_FILE,
 	OPT_NO_RET_ARRAY,
 	OPT_PERF_MAP,
 	OPT_CODE_CACHE,
@@ -81,6 +84,7 @@ static const struct option options_table[] = {
 	{ "console", required_argument, NULL, OPT_CONSOLE },
 	{ "api-socket", required_argument, NULL, OPT_API_SOCKET },
 	{ "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
+	{ "exit-file", required_argument, NULL, OPT_EXIT_FILE },
 	{ "no-ret-array", no_argument, NULL, OPT_NO_RET_ARRAY },
 	{ "code-cache", required_argument, NULL, OPT_CODE_CACHE },
 	{ "check-lockstep", no_argument, NULL, OPT_CHECK_LOCKSTEP },
@@ -284,6 +288,9 @@ int options_parse(int argc, char **argv, struct worker_options *opts, char *errb
 			break;
 		case OPT_CONSOLE_SOCKET:
 			opts->console_socket = optarg;
+			break;
+		case OPT_EXIT_FILE:
+			opts->exit_file = optarg;
 			break;
 		case OPT_HELP:
 			opts->help = true;

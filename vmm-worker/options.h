@@ -34,6 +34,7 @@ struct worker_options {
 	bool no_reboot;		    /* --no-reboot: a guest reboot ends the run */
 	const char *api_socket;	    /* --api-socket PATH: the worker's REST API, NULL for none */
 	const char *console_socket; /* --console-socket PATH: the serial console, NULL for none */
+	const char *exit_file;	    /* --exit-file PATH: the exit status is written there */
 	bool help;
 	bool version;
 };

@@ -714,14 +714,32 @@ static void test_adopt_running_worker(void **state)
 	assert_int_equal(supervisor_get_info(sup, "vm1", &info), 0);
 	assert_int_equal(info.state, SUPERVISOR_WORKER_PAUSED);
 
-	/* Not our child: the status is unknown, but the exit is seen. */
+	/* Not our child: the status comes from the worker's exit file. */
 	assert_int_equal(supervisor_stop(sup, "vm1", SUPERVISOR_STOP_POWEROFF, 20000), 0);
 	assert_int_equal(wait_exits(1, 10000), 1);
-	assert_int_equal(rec.exits[0].status, -1);
+	assert_int_equal(rec.exits[0].status, 0);
 	assert_true(rec.exits[0].requested);
 	assert_false(rec.exits[0].will_restart);
 	snprintf(path, sizeof(path), "%s/vms/vm1/worker.pid", dir);
 	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/vms/vm1/worker.exit", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	supervisor_destroy(sup);
+	close(release_fd);
+	wait(NULL);
+
+	/* Killed by a signal, an adopted worker writes nothing: status unknown. */
+	spec.restart_policy = VM_RESTART_NO;
+	start_orphan_worker(dir, kernel, &release_fd);
+	sup = make_supervisor(dir, sizeof(dir), worker, START_TIMEOUT_MS);
+	assert_int_equal(supervisor_adopt(sup, &spec), 0);
+	assert_int_equal(supervisor_get_info(sup, "vm1", &info), 0);
+	assert_true(info.adopted);
+	assert_int_equal(kill(info.pid, SIGKILL), 0);
+	assert_int_equal(wait_exits(1, 10000), 1);
+	assert_int_equal(rec.exits[0].status, -1);
+	assert_false(rec.exits[0].requested);
+	assert_false(rec.exits[0].will_restart);
 	supervisor_destroy(sup);
 	close(release_fd);
 	wait(NULL);
