@@ -292,6 +292,10 @@ static bool gen_alu_in_host(struct dbt_gen *g, const struct insn *in, enum x86_a
 			return false;
 		a = in->rs2;
 		b = in->rs1;
+	} else if (!imm && a == 0 && b != 0 && commutes) {
+		/* mv (add rd, x0, rs): rd = rs, the x0 operand dropped below */
+		a = in->rs2;
+		b = 0;
 	}
 	if (!w32 && imm && op == X86_ADD && a != in->rd && a != 0 && (g->assigned >> a & 1)) {
 		x86_lea(&g->b, h, x86_mem((enum x86_reg)g->host[a], (int32_t)in->imm));
@@ -383,18 +387,35 @@ static void gen_shift(struct dbt_gen *g, const struct insn *in, enum x86_shift o
 	gen_store_x(g, in->rd, RAX);
 }
 
+/*
+ * Flags of x[rs1] - x[rs2] (x[rs1] - 0 for rs2 = x0): straight from rs1's
+ * host register when it has one, else through rax.
+ */
+static void gen_cmp_x(struct dbt_gen *g, unsigned rs1, unsigned rs2)
+{
+	enum x86_reg a = RAX;
+
+	if (rs1 != 0 && (g->assigned >> rs1 & 1))
+		a = (enum x86_reg)g->host[rs1];
+	else
+		gen_load_x(g, RAX, rs1);
+	if (rs2 == 0)
+		x86_alu_ri(&g->b, 8, X86_CMP, a, 0);
+	else
+		gen_alu_x(g, 8, X86_CMP, a, rs2);
+}
+
 /* slt/sltu/slti/sltiu */
 static void gen_set_less(struct dbt_gen *g, const struct insn *in, bool imm, enum x86_cond cc)
 {
 	if (in->rd == 0)
 		return;
-	gen_load_x(g, RAX, in->rs1);
-	if (imm)
+	if (imm) {
+		gen_load_x(g, RAX, in->rs1);
 		x86_alu_ri(&g->b, 8, X86_CMP, RAX, (int32_t)in->imm);
-	else if (in->rs2 == 0)
-		x86_alu_ri(&g->b, 8, X86_CMP, RAX, 0);
-	else
-		gen_alu_x(g, 8, X86_CMP, RAX, in->rs2);
+	} else {
+		gen_cmp_x(g, in->rs1, in->rs2);
+	}
 	x86_setcc(&g->b, cc, RAX);
 	x86_movzx_rr(&g->b, 1, RAX, RAX);
 	gen_store_x(g, in->rd, RAX);
@@ -1125,11 +1146,7 @@ static void gen_side_branch(struct dbt_gen *g, const struct insn *in, uint64_t p
 {
 	struct dbt_ool *o = &g->ool[g->n_ool++];
 
-	gen_load_x(g, RAX, in->rs1);
-	if (in->rs2 == 0)
-		x86_alu_ri(&g->b, 8, X86_CMP, RAX, 0);
-	else
-		gen_alu_x(g, 8, X86_CMP, RAX, in->rs2);
+	gen_cmp_x(g, in->rs1, in->rs2);
 	o->kind = DBT_OOL_SIDE;
 	o->n_fields = 0;
 	o->fields[o->n_fields++] = x86_jcc(&g->b, branch_cc[in->op], g->b.p);
@@ -1147,11 +1164,7 @@ static void gen_branch(struct dbt_gen *g, const struct insn *in, uint64_t pc)
 
 	if (!loop)
 		gen_spill(g);
-	gen_load_x(g, RAX, in->rs1);
-	if (in->rs2 == 0)
-		x86_alu_ri(&g->b, 8, X86_CMP, RAX, 0);
-	else
-		gen_alu_x(g, 8, X86_CMP, RAX, in->rs2);
+	gen_cmp_x(g, in->rs1, in->rs2);
 	taken = x86_jcc(&g->b, branch_cc[in->op], g->b.p);
 	if (loop)
 		gen_spill(g);
