@@ -201,7 +201,8 @@ static struct json_object *worker_api_translator_json(const struct machine *m)
 	for (unsigned i = 0; i < DBT_STAT_COUNT; i++) {
 		bool counted =
 			dbt_get_options(&m->harts[0])->count_t3 ||
-			(i != DBT_STAT_CALLS && i != DBT_STAT_RETURNS && i != DBT_STAT_RET_HITS);
+			(i != DBT_STAT_CALLS && i != DBT_STAT_RETURNS && i != DBT_STAT_RET_HITS &&
+			 i != DBT_STAT_CONFIRM_FAILS && i != DBT_STAT_BACKUPS);
 
 		/* null: not counted unless the worker runs with --stats */
 		json_object_object_add(obj, dbt_stat_names[i],

@@ -113,11 +113,11 @@ struct cpu {
 	 * struct cpu pointer it keeps in a host register.
 	 */
 	struct dbt *dbt;
-	int64_t dbt_budget;  /* instructions left; other threads store 0 */
-	uint64_t dbt_t3_fn;  /* T3: entry of the function the hart is in */
-	void *dbt_jc;	     /* jump cache of the current privilege */
-	void *dbt_ret;	     /* T3 return-address array of the current privilege */
-	void *dbt_last_exit; /* the chainable exit the last block left by */
+	int64_t dbt_budget;   /* instructions left; other threads store 0 */
+	uint64_t dbt_t3_slot; /* T3: byte offset of the current function's entry in dbt_ret */
+	void *dbt_jc;	      /* jump cache of the current privilege */
+	void *dbt_ret;	      /* T3 return-address array of the current privilege */
+	void *dbt_last_exit;  /* the chainable exit the last block left by */
 	uint64_t dbt_stat[16] __attribute__((aligned(64))); /* enum dbt_stat counters */
 	struct dbt_journal *journal;			    /* --check-lockstep only */
 };

@@ -63,7 +63,7 @@ static void dbt_clear_lookups(struct dbt *d, int priv)
 		}
 		for (unsigned i = 0; i < DBT_RET_SIZE; i++) {
 			d->ret[p][i].code = d->backup;
-			d->ret[p][i].saved_fn = 0;
+			d->ret[p][i].saved_slot = 0;
 		}
 	}
 }

@@ -87,10 +87,15 @@ struct dbt_jc_entry {
 	uint64_t pad;
 };
 
-/* T3 entry: host address of a call site's confirm block and the caller's function. */
+/*
+ * T3 entry, at index (P >> 1) % DBT_RET_SIZE for a function P: host
+ * address of the confirm block of the call site that last called P, and
+ * the caller's own entry (its byte offset in the array: the index computed
+ * from the caller's P at its call, kept so a return needs no hashing).
+ */
 struct dbt_ret_entry {
 	void *code;
-	uint64_t saved_fn;
+	uint64_t saved_slot;
 };
 
 struct dbt {

@@ -1008,25 +1008,25 @@ static void gen_t3_call(struct dbt_gen *g, bool dynamic, uint64_t target, uint64
 		x86_shift_ri(&g->b, 8, X86_SHR, RCX, 1);
 		x86_alu_ri(&g->b, 4, X86_AND, RCX, DBT_RET_SIZE - 1);
 		x86_shift_ri(&g->b, 4, X86_SHL, RCX, DBT_RET_SHIFT);
-		x86_alu_rr(&g->b, 8, X86_ADD, RDX, RCX);
-		slot = x86_mem(RDX, 0);
+		slot = x86_mem_idx(RDX, RCX, 1, 0);
 	} else {
 		slot = x86_mem(RDX,
 			       (int32_t)(((target >> 1) & (DBT_RET_SIZE - 1)) << DBT_RET_SHIFT));
 	}
-	x86_load(&g->b, 8, RSI, CPU_MEM(OFF(dbt_t3_fn)));
-	x86_store(&g->b, 8, x86_mem(slot.base, slot.disp + 8), RSI);
+	x86_load(&g->b, 8, RSI, CPU_MEM(OFF(dbt_t3_slot)));
+	slot.disp += 8;
+	x86_store(&g->b, 8, slot, RSI);
+	slot.disp -= 8;
 	/* A movabs whose immediate is patched with the confirm block's address. */
 	x86_mov_ri(&g->b, RSI, 0x8000000000000000ull);
 	c->imm64 = g->b.p - 8;
 	c->ret_pc = ret_pc;
 	x86_store(&g->b, 8, slot, RSI);
-	if (dynamic) {
-		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_t3_fn)), RAX);
-	} else {
-		x86_mov_ri(&g->b, RSI, target);
-		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_t3_fn)), RSI);
-	}
+	/* the callee's entry becomes the current one */
+	if (dynamic)
+		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_t3_slot)), RCX);
+	else
+		x86_store_imm(&g->b, 8, CPU_MEM(OFF(dbt_t3_slot)), slot.disp);
 }
 
 static bool is_link(unsigned r)
@@ -1118,12 +1118,9 @@ static void gen_jalr(struct dbt_gen *g, const struct insn *in, uint64_t pc)
 		if (g->d->opts.count_t3)
 			gen_stat_inc(g, DBT_STAT_RETURNS);
 		x86_load(&g->b, 8, RDX, CPU_MEM(OFF(dbt_ret)));
-		x86_load(&g->b, 8, RCX, CPU_MEM(OFF(dbt_t3_fn)));
-		x86_shift_ri(&g->b, 8, X86_SHR, RCX, 1);
-		x86_alu_ri(&g->b, 4, X86_AND, RCX, DBT_RET_SIZE - 1);
-		x86_shift_ri(&g->b, 4, X86_SHL, RCX, DBT_RET_SHIFT);
+		x86_load(&g->b, 8, RCX, CPU_MEM(OFF(dbt_t3_slot)));
 		x86_load(&g->b, 8, RSI, x86_mem_idx(RDX, RCX, 1, 8));
-		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_t3_fn)), RSI);
+		x86_store(&g->b, 8, CPU_MEM(OFF(dbt_t3_slot)), RSI);
 		x86_jmp_m(&g->b, x86_mem_idx(RDX, RCX, 1, 0));
 		return;
 	}
@@ -1643,8 +1640,17 @@ static void gen_confirms(struct dbt_gen *g)
 		gen_exit_slot(g, c->ret_pc);
 		if (miss)
 			x86_patch_rel32(miss, g->b.p);
-		gen_stat_inc(g, DBT_STAT_CONFIRM_FAILS);
-		x86_jmp(&g->b, g->d->backup);
+		/*
+		 * The back-up: the ordinary lookup of the guest target, emitted
+		 * here rather than shared so that its indirect jump is this
+		 * site's own for the branch predictor (a recursive function
+		 * called from two sites fails the same way each time).
+		 */
+		if (g->d->opts.count_t3) {
+			gen_stat_inc(g, DBT_STAT_CONFIRM_FAILS);
+			gen_stat_inc(g, DBT_STAT_BACKUPS);
+		}
+		gen_jc_lookup(g->d, &g->b);
 	}
 }
 
@@ -1928,8 +1934,10 @@ int dbt_emit_routines(struct dbt *d)
 	d->jc_lookup = b.p;
 	gen_jc_lookup(d, &b);
 
+	/* an empty T3 entry: like every T3 counter, counted only under --stats */
 	d->backup = b.p;
-	x86_alu_mi(&b, 8, X86_ADD, CPU_MEM(OFF_STAT(DBT_STAT_BACKUPS)), 1);
+	if (d->opts.count_t3)
+		x86_alu_mi(&b, 8, X86_ADD, CPU_MEM(OFF_STAT(DBT_STAT_BACKUPS)), 1);
 	x86_jmp(&b, d->jc_lookup);
 
 	if (b.overflow)
