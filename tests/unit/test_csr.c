@@ -230,6 +230,7 @@ static void test_csr_satp(void **state)
 
 	/* A write flushes the TLB. */
 	cpu->mmu.tlb[MMU_READ][3].vpage = 0x3000;
+	cpu->mmu.fill_log[MMU_READ][cpu->mmu.fill_count[MMU_READ]++] = 3;
 	fixture_csr_write(cpu, CSR_SATP, 0);
 	assert_int_equal(cpu->mmu.tlb[MMU_READ][3].vpage, MMU_TLB_INVALID);
 
@@ -249,6 +250,7 @@ static void test_csr_mstatus_write_flushes_tlb(void **state)
 	struct cpu *cpu = &((struct cpu_fixture *)*state)->cpu;
 
 	cpu->mmu.tlb[MMU_WRITE][0].vpage = 0;
+	cpu->mmu.fill_log[MMU_WRITE][cpu->mmu.fill_count[MMU_WRITE]++] = 0;
 	fixture_csr_write(cpu, CSR_MSTATUS, MSTATUS_MIE);
 	assert_int_equal(cpu->mmu.tlb[MMU_WRITE][0].vpage, 0);
 	fixture_csr_write(cpu, CSR_MSTATUS, MSTATUS_MIE | MSTATUS_SUM);

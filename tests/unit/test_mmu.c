@@ -493,6 +493,34 @@ static void test_mmu_tlb_needs_whole_page(void **state)
 	assert_int_equal(load_ok(cpu, last + 0x108, 8), 5);
 }
 
+/*
+ * A flush clears the slots filled since the last one, from the fill log,
+ * or every slot once more were filled than the log holds; either way no
+ * stale translation survives.
+ */
+static void test_mmu_flush_clears_filled_slots(void **state)
+{
+	struct cpu_fixture *f = *state;
+	struct cpu *cpu = &f->cpu;
+	unsigned counts[] = { 3, MMU_FILL_LOG, MMU_FILL_LOG + 1, 600 };
+
+	for (unsigned c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		unsigned filled = 0;
+
+		for (unsigned i = 0; i < counts[c]; i++) {
+			uint64_t va = FIXTURE_RAM_BASE + (uint64_t)i * MMU_PAGE_SIZE;
+
+			load_ok(cpu, va, 8);
+			filled += cpu->mmu.tlb[MMU_READ][mmu_tlb_index(va)].vpage == va;
+		}
+		assert_int_equal(filled, counts[c]);
+		mmu_flush(cpu);
+		for (unsigned i = 0; i < MMU_TLB_SIZE; i++)
+			assert_int_equal(cpu->mmu.tlb[MMU_READ][i].vpage, MMU_TLB_INVALID);
+		assert_int_equal(cpu->mmu.fill_count[MMU_READ], 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +539,7 @@ int main(void)
 		T(test_mmu_fetch),
 		T(test_mmu_atomic_ptr),
 		T(test_mmu_tlb_needs_whole_page),
+		T(test_mmu_flush_clears_filled_slots),
 #undef T
 	};
 

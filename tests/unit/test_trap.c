@@ -260,6 +260,7 @@ static void test_trap_sfence(void **state)
 	assert_int_equal(trap_sfence_vma(cpu, 0, 0), -1);
 	cpu->csr.mstatus &= ~MSTATUS_TVM;
 	cpu->mmu.tlb[MMU_EXEC][9].vpage = 0x9000;
+	cpu->mmu.fill_log[MMU_EXEC][cpu->mmu.fill_count[MMU_EXEC]++] = 9;
 	assert_int_equal(trap_sfence_vma(cpu, 0, 0), 0);
 	assert_int_equal(cpu->mmu.tlb[MMU_EXEC][9].vpage, MMU_TLB_INVALID);
 }
@@ -270,9 +271,11 @@ static void test_trap_flushes_tlb_on_priv_change(void **state)
 
 	cpu->priv = PRIV_S;
 	cpu->mmu.tlb[MMU_READ][1].vpage = 0x1000;
+	cpu->mmu.fill_log[MMU_READ][cpu->mmu.fill_count[MMU_READ]++] = 1;
 	trap_raise(cpu, EXC_ECALL_S, 0);
 	assert_int_equal(cpu->mmu.tlb[MMU_READ][1].vpage, MMU_TLB_INVALID);
 	cpu->mmu.tlb[MMU_READ][1].vpage = 0x1000;
+	cpu->mmu.fill_log[MMU_READ][cpu->mmu.fill_count[MMU_READ]++] = 1;
 	cpu->csr.mstatus |= 1ull << 11;
 	trap_mret(cpu);
 	assert_int_equal(cpu->mmu.tlb[MMU_READ][1].vpage, MMU_TLB_INVALID);

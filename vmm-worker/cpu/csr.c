@@ -64,6 +64,8 @@ void csr_reset(struct cpu *cpu)
 	cpu->fflags = 0;
 	cpu->frm = 0;
 	__atomic_store_n(&cpu->timer_mip, 0, __ATOMIC_RELAXED);
+	/* the TLB may hold anything (a fresh struct cpu is zeroed): clear it all */
+	mmu_reset(&cpu->mmu);
 	mmu_flush(cpu);
 }
 

@@ -917,7 +917,6 @@ void cpu_init(struct cpu *cpu, struct machine *machine, unsigned hart_id, uint64
 	cpu->x[10] = hart_id;
 	cpu->mtimecmp = UINT64_MAX;
 	csr_reset(cpu);
-	mmu_flush(cpu);
 }
 
 /* Execute one instruction, or take one pending interrupt instead. */

@@ -32,16 +32,39 @@ static const int mmu_access_fault[] = {
 	[MMU_EXEC] = EXC_INSN_ACCESS,
 };
 
+/* Empties one access type's table: the logged slots, or all of them. */
+static void mmu_flush_access(struct mmu_state *mmu, enum mmu_access access)
+{
+	unsigned n = mmu->fill_count[access];
+
+	if (n > MMU_FILL_LOG) {
+		memset(mmu->tlb[access], 0xff, sizeof(mmu->tlb[access]));
+	} else {
+		for (unsigned i = 0; i < n; i++)
+			mmu->tlb[access][mmu->fill_log[access][i]].vpage = MMU_TLB_INVALID;
+	}
+	mmu->fill_count[access] = 0;
+}
+
 void mmu_flush(struct cpu *cpu)
 {
-	memset(cpu->mmu.tlb, 0xff, sizeof(cpu->mmu.tlb));
+	mmu_flush_access(&cpu->mmu, MMU_READ);
+	mmu_flush_access(&cpu->mmu, MMU_WRITE);
+	mmu_flush_access(&cpu->mmu, MMU_EXEC);
 	memset(&cpu->mmu.code_write, 0xff, sizeof(cpu->mmu.code_write));
 }
 
 void mmu_flush_writes(struct cpu *cpu)
 {
-	memset(cpu->mmu.tlb[MMU_WRITE], 0xff, sizeof(cpu->mmu.tlb[MMU_WRITE]));
+	mmu_flush_access(&cpu->mmu, MMU_WRITE);
 	memset(&cpu->mmu.code_write, 0xff, sizeof(cpu->mmu.code_write));
+}
+
+void mmu_reset(struct mmu_state *mmu)
+{
+	for (unsigned a = 0; a < 3; a++)
+		mmu->fill_count[a] = MMU_FILL_LOG + 1;
+	memset(&mmu->code_write, 0xff, sizeof(mmu->code_write));
 }
 
 /*
@@ -209,10 +232,17 @@ static void mmu_tlb_fill(struct cpu *cpu, uint64_t vaddr, uint64_t paddr, enum m
 		return;
 	if (access == MMU_WRITE && cpu->journal)
 		return;
-	if (access == MMU_WRITE && mmu_code_page(&cpu->machine->bus, ppage))
+	if (access == MMU_WRITE && mmu_code_page(&cpu->machine->bus, ppage)) {
 		e = &cpu->mmu.code_write;
-	else
-		e = &cpu->mmu.tlb[access][mmu_tlb_index(vaddr)];
+	} else {
+		unsigned slot = mmu_tlb_index(vaddr), *n = &cpu->mmu.fill_count[access];
+
+		e = &cpu->mmu.tlb[access][slot];
+		if (*n < MMU_FILL_LOG)
+			cpu->mmu.fill_log[access][*n] = (uint16_t)slot;
+		if (*n <= MMU_FILL_LOG)
+			(*n)++;
+	}
 	e->vpage = vpage;
 	e->addend = (uintptr_t)host - (uintptr_t)vpage;
 }

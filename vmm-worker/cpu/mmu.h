@@ -16,7 +16,15 @@ enum mmu_access {
 	MMU_EXEC,
 };
 
-#define MMU_TLB_SIZE 256
+/*
+ * 4096 slots per access type (64 KiB each): 16 MiB of pages, as many as
+ * a data set that outgrows the host's L2 anyway. Flushes, which Linux
+ * causes at every trap and SUM toggle, clear only the slots filled since
+ * the last one (fill_log), so the size costs nothing there.
+ */
+#define MMU_TLB_SIZE 4096
+/* Fills remembered per access type; past that a flush clears everything. */
+#define MMU_FILL_LOG 128
 #define MMU_PAGE_SHIFT 12
 #define MMU_PAGE_SIZE (1ull << MMU_PAGE_SHIFT)
 #define MMU_PAGE_MASK (~(MMU_PAGE_SIZE - 1))
@@ -50,6 +58,13 @@ struct mmu_tlb_entry {
 struct mmu_state {
 	struct mmu_tlb_entry tlb[3][MMU_TLB_SIZE]; /* indexed by mmu_access */
 	/*
+	 * The slots filled since the last flush, per access type; a count
+	 * above MMU_FILL_LOG means "too many, clear the whole table" (also
+	 * the state after cpu_init's memset, so the first flush is whole).
+	 */
+	uint16_t fill_log[3][MMU_FILL_LOG];
+	unsigned fill_count[3];
+	/*
 	 * The last page holding translated code that was written, which the
 	 * write TLB never maps: its stores still come to C (mmu_store), but
 	 * skip the walk; flushed with the write TLB.
@@ -71,7 +86,7 @@ struct mmu_state {
  * buffers) do not all fall into one slot and evict each other on every
  * access. The translator's inline lookup computes the same.
  */
-#define MMU_TLB_FOLD 8 /* log2(MMU_TLB_SIZE) */
+#define MMU_TLB_FOLD 12 /* log2(MMU_TLB_SIZE) */
 static inline unsigned mmu_tlb_index(uint64_t vaddr)
 {
 	uint64_t vpn = vaddr >> MMU_PAGE_SHIFT;
@@ -128,6 +143,9 @@ bool mmu_fetch(struct cpu *cpu, uint64_t vaddr, uint32_t *insn);
  * (misaligned → store/AMO address misaligned; not RAM → access fault).
  */
 void *mmu_atomic_ptr(struct cpu *cpu, uint64_t vaddr, unsigned size, bool is_load, uint64_t *paddr);
+
+/* At hart reset, after the memset: the next flush clears every slot. */
+void mmu_reset(struct mmu_state *mmu);
 
 /* Drop cached translations (satp write, sfence.vma, privilege change). */
 void mmu_flush(struct cpu *cpu);
