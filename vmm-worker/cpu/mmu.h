@@ -17,8 +17,7 @@ enum mmu_access {
 };
 
 /*
- * 4096 slots per access type (64 KiB each): 16 MiB of pages, as many as
- * a data set that outgrows the host's L2 anyway. Flushes, which Linux
+ * 4096 slots per access type (64 KiB each): 16 MiB of pages. Flushes, which Linux
  * causes at every trap and SUM toggle, clear only the slots filled since
  * the last one (fill_log), so the size costs nothing there.
  */
@@ -60,7 +59,7 @@ struct mmu_state {
 	/*
 	 * The slots filled since the last flush, per access type; a count
 	 * above MMU_FILL_LOG means "too many, clear the whole table" (also
-	 * the state after cpu_init's memset, so the first flush is whole).
+	 * what mmu_reset leaves, so the first flush after a reset is whole).
 	 */
 	uint16_t fill_log[3][MMU_FILL_LOG];
 	unsigned fill_count[3];

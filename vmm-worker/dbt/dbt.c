@@ -606,6 +606,9 @@ int dbt_create(struct cpu *cpu, const struct dbt_options *opts)
 			ret = -ENOMEM;
 			goto fail;
 		}
+		/* the shadow keeps a TLB of its own (see dbt_lockstep_block): empty it */
+		mmu_reset(&d->lockstep_shadow->mmu);
+		mmu_flush(d->lockstep_shadow);
 	}
 	d->code_used = d->routines_end;
 	dbt_clear_lookups(d, -1);

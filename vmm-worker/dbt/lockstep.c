@@ -267,6 +267,18 @@ void dbt_lockstep_fini(struct cpu *cpu)
 	cpu->journal = NULL;
 }
 
+/*
+ * dst = src but for the soft TLB's slots (192 KiB, most of struct cpu),
+ * which the snapshot never needs and the shadow keeps its own of.
+ */
+static void lockstep_copy_cpu(struct cpu *dst, const struct cpu *src)
+{
+	size_t tlb = offsetof(struct cpu, mmu.tlb), end = tlb + sizeof(src->mmu.tlb);
+
+	memcpy(dst, src, tlb);
+	memcpy((char *)dst + end, (const char *)src + end, sizeof(*dst) - end);
+}
+
 bool dbt_lockstep_block(struct dbt *d, struct cpu *cpu, struct dbt_block *b)
 {
 	struct dbt_journal *j = cpu->journal;
@@ -275,7 +287,7 @@ bool dbt_lockstep_block(struct dbt *d, struct cpu *cpu, struct dbt_block *b)
 	char buf[200];
 	const char *diff;
 
-	memcpy(snap, cpu, sizeof(*snap));
+	lockstep_copy_cpu(snap, cpu);
 	memset(j->why, 0, sizeof(j->why));
 	j->n_rec = j->n_shadow = j->replay_pos = 0;
 	j->n_time = j->time_pos = 0;
@@ -297,7 +309,14 @@ bool dbt_lockstep_block(struct dbt *d, struct cpu *cpu, struct dbt_block *b)
 		if (j->rec[i].kind == J_RAM)
 			memcpy(j->rec[i].host, &j->rec[i].old, j->rec[i].size);
 
-	memcpy(shadow, snap, sizeof(*shadow));
+	/*
+	 * The shadow's TLB, emptied of what its last replay filled, stands
+	 * for the hart's: a replay that refills from the page tables must
+	 * reach what the translated block reached.
+	 */
+	mmu_flush(shadow);
+	lockstep_copy_cpu(shadow, snap);
+	memset(shadow->mmu.fill_count, 0, sizeof(shadow->mmu.fill_count));
 	shadow->dbt = NULL;
 	steps = cpu->csr.mcycle - snap->csr.mcycle;
 	j->mode = DBT_JOURNAL_REPLAY;
