@@ -109,6 +109,16 @@ static void test_bus_htif_watch(void **state)
 	assert_int_equal(bus_write(m, tohost, 8, (7 << 1) | 1), 0);
 	assert_int_equal(m->exit_requested, 1);
 	assert_int_equal(m->exit_status, 7);
+	/* The lines of each page the watch covers (what code_write's stores avoid). */
+	assert_int_equal(bus_watch_line_mask(&m->bus, 0x80001000), 1);
+	assert_int_equal(bus_watch_line_mask(&m->bus, 0x80000000), 0);
+	assert_int_equal(bus_watch_line_mask(&m->bus, 0x80002000), 0);
+	m->bus.watch_base = 0x80001ffc;
+	m->bus.watch_size = 8;
+	assert_int_equal(bus_watch_line_mask(&m->bus, 0x80001000), 1ull << 63);
+	assert_int_equal(bus_watch_line_mask(&m->bus, 0x80002000), 1);
+	m->bus.watch_size = 0;
+	assert_int_equal(bus_watch_line_mask(&m->bus, 0x80001000), 0);
 	ram_unmap(&m->bus);
 	free(m);
 }

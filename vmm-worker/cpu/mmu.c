@@ -222,18 +222,24 @@ static void mmu_tlb_fill(struct cpu *cpu, uint64_t vaddr, uint64_t paddr, enum m
 {
 	uint64_t ppage = paddr & MMU_PAGE_MASK;
 	uint64_t vpage = vaddr & MMU_PAGE_MASK;
+	struct bus *bus = &cpu->machine->bus;
+	uint64_t watch = access == MMU_WRITE ? bus_watch_line_mask(bus, ppage) : 0;
 	struct mmu_tlb_entry *e;
 	uint8_t *host;
 
-	host = bus_ram_ptr(&cpu->machine->bus, ppage, MMU_PAGE_SIZE, access == MMU_WRITE);
+	/* a page the HTIF watch touches is RAM all the same: code_write maps it */
+	host = bus_ram_ptr(bus, ppage, MMU_PAGE_SIZE, false);
 	if (!host)
 		return;
 	if (!pmp_check(&cpu->csr, ppage, MMU_PAGE_SIZE, access, mmu_access_priv(cpu, access)))
 		return;
 	if (access == MMU_WRITE && cpu->journal)
 		return;
-	if (access == MMU_WRITE && mmu_code_page(&cpu->machine->bus, ppage)) {
+	if (access == MMU_WRITE && (watch || mmu_code_page(bus, ppage))) {
 		e = &cpu->mmu.code_write;
+		cpu->mmu.code_write_lines =
+			&bus->code_lines[(ppage - bus->ram_base) >> MMU_PAGE_SHIFT];
+		cpu->mmu.code_write_watch = watch;
 	} else {
 		unsigned slot = mmu_tlb_index(vaddr), *n = &cpu->mmu.fill_count[access];
 
@@ -365,12 +371,18 @@ bool mmu_store(struct cpu *cpu, uint64_t vaddr, unsigned size, uint64_t val)
 		memcpy(host, &val, size);
 		return true;
 	}
-	/* a page with translated code: the lines tell whether the store touches any */
+	/*
+	 * A page with translated code: the lines tell whether the store
+	 * touches any. The page of the HTIF watch: only a store to the watched
+	 * range itself must reach the bus.
+	 */
 	if ((vaddr & (MMU_PAGE_MASK | (size - 1))) == cw->vpage) {
 		struct bus *bus = &cpu->machine->bus;
 		uint8_t *h = (uint8_t *)(uintptr_t)(vaddr + cw->addend);
 		uint64_t paddr = (uint64_t)(h - bus->ram) + bus->ram_base;
 
+		if (!bus_ram_ptr(bus, paddr, size, true))
+			return mmu_access_slow(cpu, vaddr, size, MMU_WRITE, &val);
 		if (mmu_code_write(bus, paddr, size))
 			dbt_note_code_write(cpu->machine, cpu, paddr, size);
 		memcpy(h, &val, size);

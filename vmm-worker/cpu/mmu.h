@@ -70,6 +70,14 @@ struct mmu_state {
 	 */
 	struct mmu_tlb_entry code_write;
 	/*
+	 * bus.code_lines' word for code_write's page, and the lines of it the
+	 * HTIF watch covers (code_write also maps a page that holds tohost):
+	 * a store to a line in neither needs no invalidation and no device,
+	 * and translated code does it inline.
+	 */
+	const uint64_t *code_write_lines;
+	uint64_t code_write_watch;
+	/*
 	 * Bumped when the virtual-to-physical map may have changed (satp write,
 	 * sfence.vma) and when PMP changes, so the translator knows when its
 	 * virtually-keyed lookups must go.

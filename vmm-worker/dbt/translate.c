@@ -62,8 +62,15 @@ struct dbt_ool {
 	enum dbt_ool_kind kind;
 	uint8_t *fields[6]; /* jcc rel32s to point at the out-of-line code */
 	unsigned n_fields;
-	uint32_t dirty;	       /* DBT_OOL_SLOW: the dirty assigned registers at the site */
-	uint8_t *resume;       /* DBT_OOL_SLOW: where to continue */
+	uint32_t dirty;	 /* DBT_OOL_SLOW: the dirty assigned registers at the site */
+	uint8_t *resume; /* DBT_OOL_SLOW: where to continue */
+	/*
+	 * DBT_OOL_SLOW of a store: the write TLB miss's jcc (not in fields,
+	 * which may come from elsewhere with no address in rax), and the
+	 * main path's store, which a store to a code page's data line
+	 * rejoins (gen_code_page_store).
+	 */
+	uint8_t *tlb_miss, *store_at;
 	struct dbt_hinsn *h;   /* DBT_OOL_SLOW: the instruction */
 	unsigned index;	       /* instruction index in the block */
 	const struct insn *in; /* DBT_OOL_MEMBER: the access */
@@ -649,11 +656,17 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 	x86_alu_ri(&g->b, 8, X86_AND, RDX, (int32_t)(MMU_PAGE_MASK | (size - 1)));
 	x86_alu_rm(&g->b, 8, X86_CMP, RDX, x86_mem_idx(RBP, RCX, 1, OFF_TLB(acc)));
 	o->kind = DBT_OOL_SLOW;
-	o->fields[o->n_fields++] = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+	o->tlb_miss = NULL;
+	o->store_at = NULL;
+	if (store)
+		o->tlb_miss = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+	else
+		o->fields[o->n_fields++] = x86_jcc(&g->b, X86_CC_NE, g->b.p);
 	o->h = gen_hinsn(g, in, pc);
 	o->index = index;
 	x86_alu_rm(&g->b, 8, X86_ADD, RAX, x86_mem_idx(RBP, RCX, 1, OFF_TLB(acc) + 8));
 	if (store) {
+		o->store_at = g->b.p;
 		enum x86_reg v = RDX;
 
 		if (fp)
@@ -1553,6 +1566,36 @@ static void gen_find_groups(struct dbt_gen *g, const struct insn *insns, unsigne
 	}
 }
 
+/*
+ * A store that missed the write TLB (rax = address, rdx = its page and
+ * alignment bits): if it is to code_write's page and its 64-byte line
+ * holds no code and no part of the HTIF watch, add code_write's addend and
+ * go back to the main path's store; else fall through to the slow path
+ * that follows.
+ */
+static void gen_code_page_store(struct dbt_gen *g, const struct dbt_ool *o)
+{
+	uint8_t *other_page, *code_line;
+
+	x86_patch_rel32(o->tlb_miss, g->b.p);
+	x86_alu_rm(&g->b, 8, X86_CMP, RDX, CPU_MEM(OFF(mmu.code_write.vpage)));
+	other_page = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+	x86_mov_rr(&g->b, 8, RCX, RAX);
+	x86_shift_ri(&g->b, 8, X86_SHR, RCX, 6);
+	x86_load(&g->b, 8, RDX, CPU_MEM(OFF(mmu.code_write_lines)));
+	x86_load(&g->b, 8, RDX, x86_mem(RDX, 0));
+	x86_alu_rm(&g->b, 8, X86_OR, RDX, CPU_MEM(OFF(mmu.code_write_watch)));
+	x86_shift_rcl(&g->b, 8, X86_SHR, RDX); /* by cl mod 64: the line in the page */
+	x86_test_ri(&g->b, 4, RDX, 1);
+	code_line = x86_jcc(&g->b, X86_CC_NE, g->b.p);
+	x86_alu_rm(&g->b, 8, X86_ADD, RAX, CPU_MEM(OFF(mmu.code_write.addend)));
+	x86_jmp(&g->b, o->store_at);
+	if (other_page)
+		x86_patch_rel32(other_page, g->b.p);
+	if (code_line)
+		x86_patch_rel32(code_line, g->b.p);
+}
+
 static void gen_out_of_line(struct dbt_gen *g)
 {
 	struct dbt *d = g->d;
@@ -1592,6 +1635,8 @@ static void gen_out_of_line(struct dbt_gen *g)
 			g->rax_holds = rax_holds;
 			continue;
 		}
+		if (o->kind == DBT_OOL_SLOW && o->tlb_miss)
+			gen_code_page_store(g, o);
 		if (o->kind == DBT_OOL_SLOW) {
 			/* the inline path cannot: the helper does it all, then carry on */
 			uint32_t dirty = g->dirty;

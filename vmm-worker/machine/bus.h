@@ -80,6 +80,20 @@ static inline uint64_t bus_code_line_mask(uint64_t paddr, uint64_t len)
 	return (~0ull >> (63 - last)) & (~0ull << first);
 }
 
+/* The 64-byte lines of the RAM page at @ppage that the watched range touches (0: none). */
+static inline uint64_t bus_watch_line_mask(const struct bus *bus, uint64_t ppage)
+{
+	uint64_t lo = bus->watch_base, hi = bus->watch_base + bus->watch_size;
+
+	if (!bus->watch_size || hi <= ppage || lo >= ppage + 0x1000)
+		return 0;
+	if (lo < ppage)
+		lo = ppage;
+	if (hi > ppage + 0x1000)
+		hi = ppage + 0x1000;
+	return bus_code_line_mask(lo, hi - lo);
+}
+
 /* Register a device range. Returns 0, -ENOSPC or -EEXIST (overlap). */
 int bus_register(struct bus *bus, uint64_t base, uint64_t size, const struct mmio_ops *ops,
 		 void *opaque);
