@@ -5,7 +5,7 @@
 
 ISA_TEST_NAMES = rv64ui rv64um rv64ua rv64uc rv64uf rv64ud rv64zb \
 	csr traps interrupts vm_sv39 vm_sv48 pmp smc calls blockfault irqloop groups \
-	branches codepage
+	branches codepage fpchain
 
 ISA_DEPS = tests/isa/common.h tests/isa/fp.h tests/isa/fp_cases.h tests/isa/vm.h \
 	tests/isa/link.ld

@@ -71,6 +71,9 @@ struct dbt_ool {
 	 * rejoins (gen_code_page_store).
 	 */
 	uint8_t *tlb_miss, *store_at;
+	/* DBT_OOL_SLOW: before resuming, reload xmm0 from f[xmm_reg] (see xmm0_holds) */
+	bool xmm_reload;
+	unsigned xmm_reg;
 	struct dbt_hinsn *h;   /* DBT_OOL_SLOW: the instruction */
 	unsigned index;	       /* instruction index in the block */
 	const struct insn *in; /* DBT_OOL_MEMBER: the access */
@@ -116,6 +119,13 @@ struct dbt_gen {
 	uint8_t *exit_fields[DBT_BLOCK_MAX_EXITS];
 	unsigned n_insns; /* final count, known once the body is done */
 	int rax_holds;	  /* guest register whose value rax holds, or -1 */
+	/*
+	 * The f register (double) whose value xmm0 holds, as in struct cpu,
+	 * or -1: set by fld, F/D arithmetic and read by the next instruction
+	 * only (xmm_in), so that a chain of them does not pass each value
+	 * through memory. Every instruction starts with it cleared.
+	 */
+	int xmm0_holds, xmm_in;
 	/*
 	 * Guest registers living in host registers (gen_pool) for the whole
 	 * block: host[r] is the host register of guest x[r] (0: none; rbx is
@@ -631,6 +641,7 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 		    unsigned size, bool store, bool sx, bool fp)
 {
 	enum mmu_access acc = store ? MMU_WRITE : MMU_READ;
+	bool fld_in_xmm0 = false;
 	struct dbt_ool *o;
 
 	if (g->group[index] && !g->in_ool) {
@@ -669,13 +680,19 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 		o->store_at = g->b.p;
 		enum x86_reg v = RDX;
 
-		if (fp)
+		if (fp && size == 8 && g->xmm_in == (int)in->rs2) {
+			/* fsd of the value the last instruction left in xmm0 */
+			x86_movs_store(&g->b, true, x86_mem(RAX, 0), 0);
+			v = RAX;
+		} else if (fp) {
 			x86_load(&g->b, 8, RDX, CPU_MEM(OFF(f) + 8 * in->rs2));
-		else if (g->assigned >> in->rs2 & 1)
+		} else if (g->assigned >> in->rs2 & 1) {
 			v = (enum x86_reg)g->host[in->rs2];
-		else
+		} else {
 			gen_load_x(g, RDX, in->rs2);
-		x86_store(&g->b, size, x86_mem(RAX, 0), v);
+		}
+		if (v != RAX)
+			x86_store(&g->b, size, x86_mem(RAX, 0), v);
 	} else if (!fp && (g->assigned >> in->rd & 1)) {
 		/* straight into rd's host register (a slow path's fill reloads it) */
 		enum x86_reg h = (enum x86_reg)g->host[in->rd];
@@ -685,6 +702,13 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 		else
 			x86_load(&g->b, size, h, x86_mem(RAX, 0));
 		g->dirty |= 1u << in->rd;
+	} else if (fp && size == 8) {
+		/* fld: straight into xmm0 too, for the next instruction (xmm0_holds) */
+		x86_movs_load(&g->b, true, 0, x86_mem(RAX, 0));
+		x86_movs_store(&g->b, true, CPU_MEM(OFF(f) + 8 * in->rd), 0);
+		o->xmm_reload = true;
+		o->xmm_reg = in->rd;
+		fld_in_xmm0 = true;
 	} else {
 		if (sx && size < 8)
 			x86_load_sx(&g->b, size, RDX, x86_mem(RAX, 0));
@@ -702,6 +726,8 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 	}
 	o->resume = g->b.p;
 	g->rax_holds = -1; /* the slow path rejoins here */
+	if (fld_in_xmm0)
+		g->xmm0_holds = (int)in->rd;
 }
 
 /*
@@ -781,6 +807,11 @@ static void gen_fp_arith(struct dbt_gen *g, const struct insn *in, uint64_t pc, 
 	}
 	if (op == X86_SSE_SQRT) {
 		x86_sse_rm(&g->b, dbl, op, 0, CPU_MEM(OFF(f) + 8 * in->rs1));
+	} else if (dbl && g->xmm_in == (int)in->rs1) {
+		x86_sse_rm(&g->b, dbl, op, 0, CPU_MEM(OFF(f) + 8 * in->rs2));
+	} else if (dbl && g->xmm_in == (int)in->rs2 && (op == X86_SSE_ADD || op == X86_SSE_MUL)) {
+		/* commutes (a NaN result, whose payload would differ, goes to the slow path) */
+		x86_sse_rm(&g->b, dbl, op, 0, CPU_MEM(OFF(f) + 8 * in->rs1));
 	} else {
 		x86_movs_load(&g->b, dbl, 0, CPU_MEM(OFF(f) + 8 * in->rs1));
 		x86_sse_rm(&g->b, dbl, op, 0, CPU_MEM(OFF(f) + 8 * in->rs2));
@@ -793,6 +824,11 @@ static void gen_fp_arith(struct dbt_gen *g, const struct insn *in, uint64_t pc, 
 		x86_store_imm(&g->b, 4, CPU_MEM(OFF(f) + 8 * in->rd + 4), -1);
 	o->resume = g->b.p;
 	g->rax_holds = -1; /* the slow path rejoins here */
+	if (dbl) {
+		o->xmm_reload = true;
+		o->xmm_reg = in->rd;
+		g->xmm0_holds = (int)in->rd;
+	}
 }
 
 /* fsgnj.d (fmv.d when rs1 = rs2): sign bits only, never a flag */
@@ -1308,6 +1344,8 @@ static enum gen_result gen_insn(struct dbt_gen *g, const struct insn *in, uint64
 	const struct gen_desc *d = &gen_table[in->op];
 	unsigned fl = d->flags;
 
+	g->xmm_in = g->xmm0_holds;
+	g->xmm0_holds = -1;
 	switch (d->kind) {
 	case GEN_K_ALU:
 		gen_alu(g, in, d->x86, fl & GEN_F_IMM, fl & GEN_F_W32);
@@ -1650,6 +1688,8 @@ static void gen_out_of_line(struct dbt_gen *g)
 			x86_test_rr(&g->b, 4, RAX, RAX);
 			failed = x86_jcc(&g->b, X86_CC_NE, g->b.p);
 			gen_fill(g);
+			if (o->xmm_reload)
+				x86_movs_load(&g->b, true, 0, CPU_MEM(OFF(f) + 8 * o->xmm_reg));
 			x86_jmp(&g->b, o->resume);
 			if (failed)
 				x86_patch_rel32(failed, g->b.p);
@@ -1859,6 +1899,7 @@ struct dbt_block *dbt_translate(struct dbt *d, uint64_t vpc, uint64_t ppc, const
 	g->blk = blk;
 	g->n_insns = n;
 	g->rax_holds = -1;
+	g->xmm0_holds = g->xmm_in = -1;
 	x86_buf_init(&g->b, d->code + d->code_used, d->code_size - d->code_used);
 	blk->code = g->b.p;
 
