@@ -60,7 +60,9 @@ TESTS += tests/isa/rv64ui.isa \
 	tests/isa/blockfault.isa \
 	tests/isa/irqloop.isa \
 	tests/isa/groups.isa \
-	tests/isa/branches.isa
+	tests/isa/branches.isa \
+	tests/isa/codepage.isa \
+	tests/isa/fpchain.isa
 TESTS += tests/isa/rv64ui-interp.isa \
 	tests/isa/rv64um-interp.isa \
 	tests/isa/rv64ua-interp.isa \
@@ -79,7 +81,9 @@ TESTS += tests/isa/rv64ui-interp.isa \
 	tests/isa/blockfault-interp.isa \
 	tests/isa/irqloop-interp.isa \
 	tests/isa/groups-interp.isa \
-	tests/isa/branches-interp.isa
+	tests/isa/branches-interp.isa \
+	tests/isa/codepage-interp.isa \
+	tests/isa/fpchain-interp.isa
 TESTS += tests/isa/rv64ui-lockstep.isa \
 	tests/isa/rv64um-lockstep.isa \
 	tests/isa/rv64ua-lockstep.isa \
@@ -98,7 +102,9 @@ TESTS += tests/isa/rv64ui-lockstep.isa \
 	tests/isa/blockfault-lockstep.isa \
 	tests/isa/irqloop-lockstep.isa \
 	tests/isa/groups-lockstep.isa \
-	tests/isa/branches-lockstep.isa
+	tests/isa/branches-lockstep.isa \
+	tests/isa/codepage-lockstep.isa \
+	tests/isa/fpchain-lockstep.isa
 TEST_EXTENSIONS += .isa
 ISA_LOG_COMPILER = $(SHELL) $(srcdir)/tests/isa/run-isa
 TESTS += tests/isa/rv64ui-nobmi2.isa \
