@@ -306,6 +306,17 @@ uint64_t console_dropped(struct console *console)
 	return dropped;
 }
 
+/* Whether output waits for the client. */
+static bool console_pending(struct console *c)
+{
+	bool pending;
+
+	pthread_mutex_lock(&c->lock);
+	pending = c->out_count > 0;
+	pthread_mutex_unlock(&c->lock);
+	return pending;
+}
+
 void console_stop(struct console *console)
 {
 	if (!console)
@@ -315,6 +326,17 @@ void console_stop(struct console *console)
 	pthread_mutex_unlock(&console->lock);
 	console_wake(console);
 	pthread_join(console->thread, NULL);
+	/*
+	 * What the guest printed last (a power-off message) still reaches a
+	 * client that reads (up to a second; 100 ms without progress ends
+	 * it): the thread stops as soon as asked, output pending or not.
+	 */
+	for (int i = 0; i < 10 && console->client_fd >= 0 && console_pending(console); i++) {
+		struct pollfd p = { .fd = console->client_fd, .events = POLLOUT };
+
+		if (poll(&p, 1, 100) <= 0 || !(p.revents & POLLOUT) || console_flush(console))
+			break;
+	}
 	if (console->client_fd >= 0)
 		close(console->client_fd);
 	close(console->listen_fd);
