@@ -64,9 +64,10 @@ struct mmu_state {
 	uint16_t fill_log[3][MMU_FILL_LOG];
 	unsigned fill_count[3];
 	/*
-	 * The last page holding translated code that was written, which the
-	 * write TLB never maps: its stores still come to C (mmu_store), but
-	 * skip the walk; flushed with the write TLB.
+	 * The last page written that the write TLB never maps (it holds
+	 * translated code or the HTIF watch): its stores skip the walk, and
+	 * those to a line with neither stay in translated code (see
+	 * code_write_lines); flushed with the write TLB.
 	 */
 	struct mmu_tlb_entry code_write;
 	/*
