@@ -64,7 +64,6 @@ void mmu_reset(struct mmu_state *mmu)
 {
 	for (unsigned a = 0; a < 3; a++)
 		mmu->fill_count[a] = MMU_FILL_LOG + 1;
-	memset(&mmu->code_write, 0xff, sizeof(mmu->code_write));
 }
 
 /*

@@ -676,23 +676,21 @@ static void gen_mem(struct dbt_gen *g, const struct insn *in, uint64_t pc, unsig
 	o->h = gen_hinsn(g, in, pc);
 	o->index = index;
 	x86_alu_rm(&g->b, 8, X86_ADD, RAX, x86_mem_idx(RBP, RCX, 1, OFF_TLB(acc) + 8));
-	if (store) {
+	if (store && fp && size == 8 && g->xmm_in == (int)in->rs2) {
+		/* fsd of the value the last instruction left in xmm0 */
 		o->store_at = g->b.p;
+		x86_movs_store(&g->b, true, x86_mem(RAX, 0), 0);
+	} else if (store) {
 		enum x86_reg v = RDX;
 
-		if (fp && size == 8 && g->xmm_in == (int)in->rs2) {
-			/* fsd of the value the last instruction left in xmm0 */
-			x86_movs_store(&g->b, true, x86_mem(RAX, 0), 0);
-			v = RAX;
-		} else if (fp) {
+		o->store_at = g->b.p;
+		if (fp)
 			x86_load(&g->b, 8, RDX, CPU_MEM(OFF(f) + 8 * in->rs2));
-		} else if (g->assigned >> in->rs2 & 1) {
+		else if (g->assigned >> in->rs2 & 1)
 			v = (enum x86_reg)g->host[in->rs2];
-		} else {
+		else
 			gen_load_x(g, RDX, in->rs2);
-		}
-		if (v != RAX)
-			x86_store(&g->b, size, x86_mem(RAX, 0), v);
+		x86_store(&g->b, size, x86_mem(RAX, 0), v);
 	} else if (!fp && (g->assigned >> in->rd & 1)) {
 		/* straight into rd's host register (a slow path's fill reloads it) */
 		enum x86_reg h = (enum x86_reg)g->host[in->rd];
